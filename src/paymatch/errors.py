@@ -1,0 +1,111 @@
+"""The errors paymatch raises, in one tree.
+
+Every error a caller can cause by giving paymatch bad input is a ``ValueError``
+(as in python-stdnum), so ``except ValueError`` catches all of them; the more
+precise classes let a program react to one kind of failure::
+
+    PaymatchError
+     ├── InvalidValueError (ValueError)        a constructor refused a field
+     │    └── CurrencyMismatchError            two amounts in different currencies
+     └── LedgerError (ValueError)              the ledger refused an action
+          ├── UnknownMovementError (KeyError)  no movement with that id
+          ├── UnknownItemError (KeyError)      no open item with that number
+          ├── UnknownAllocationError (KeyError)
+          ├── ConflictingMovementError         same movement id, different content
+          ├── OverAllocationError              more than a movement has or an item is owed
+          ├── NotAssignableError               pending/failed/cancelled, or hidden for automatic work
+          ├── ManualAllocationProtectedError   automatic work may not touch a manual allocation
+          └── NothingToUndoError
+
+Each message says where (the field, the movement id, the item number) and what
+was expected.
+"""
+
+from __future__ import annotations
+
+__all__ = [
+    "ConflictingMovementError",
+    "CurrencyMismatchError",
+    "InvalidValueError",
+    "LedgerError",
+    "ManualAllocationProtectedError",
+    "NotAssignableError",
+    "NothingToUndoError",
+    "OverAllocationError",
+    "PaymatchError",
+    "UnknownAllocationError",
+    "UnknownItemError",
+    "UnknownMovementError",
+]
+
+
+class PaymatchError(Exception):
+    """The root of every error paymatch raises on purpose."""
+
+
+class InvalidValueError(PaymatchError, ValueError):
+    """A value object refused one of its fields.
+
+    ``field`` names the class and field (``"OpenItem.amount"``) and ``reason``
+    says what was expected, so the message reads
+    ``OpenItem.amount: must not be negative, got -5.00 EUR``.
+    """
+
+    def __init__(self, field: str, reason: str) -> None:
+        super().__init__(f"{field}: {reason}")
+        self.field = field
+        self.reason = reason
+
+
+class CurrencyMismatchError(InvalidValueError):
+    """Two amounts that must share a currency do not."""
+
+
+class LedgerError(PaymatchError, ValueError):
+    """The ledger refused an action because it would break one of its invariants."""
+
+
+class UnknownMovementError(LedgerError, KeyError):
+    """No movement with the given id is in the ledger."""
+
+    def __str__(self) -> str:  # KeyError would quote the message
+        return str(self.args[0])
+
+
+class UnknownItemError(LedgerError, KeyError):
+    """No open item with the given number is in the ledger."""
+
+    def __str__(self) -> str:
+        return str(self.args[0])
+
+
+class UnknownAllocationError(LedgerError, KeyError):
+    """No allocation with the given id is in the ledger."""
+
+    def __str__(self) -> str:
+        return str(self.args[0])
+
+
+class ConflictingMovementError(LedgerError):
+    """A movement arrived whose id is known but whose content differs.
+
+    The same id means the same booking (see ``Movement.movement_id``); a
+    different amount or date under that id is a corrupt or re-issued source
+    that a person must look at, not something to overwrite silently.
+    """
+
+
+class OverAllocationError(LedgerError):
+    """An allocation would exceed what the movement has or what the item is owed."""
+
+
+class NotAssignableError(LedgerError):
+    """The movement cannot take this allocation (its status, or hidden for automatic work)."""
+
+
+class ManualAllocationProtectedError(LedgerError):
+    """Automatic work tried to remove or change an allocation a person made."""
+
+
+class NothingToUndoError(LedgerError):
+    """``Ledger.undo`` was called with no action left to undo."""
