@@ -12,8 +12,9 @@ precise classes let a program react to one kind of failure::
           ├── UnknownItemError (KeyError)      no open item with that number
           ├── UnknownAllocationError (KeyError)
           ├── ConflictingMovementError         same movement id, different content
+          ├── ConflictingItemError             same item number, different content
           ├── OverAllocationError              more than a movement has or an item is owed
-          ├── NotAssignableError               pending/failed/cancelled, or hidden for automatic work
+          ├── NotAssignableError               not completed, or hidden for automatic work
           ├── ManualAllocationProtectedError   automatic work may not touch a manual allocation
           └── NothingToUndoError
 
@@ -24,6 +25,7 @@ was expected.
 from __future__ import annotations
 
 __all__ = [
+    "ConflictingItemError",
     "ConflictingMovementError",
     "CurrencyMismatchError",
     "InvalidValueError",
@@ -93,6 +95,10 @@ class ConflictingMovementError(LedgerError):
     different amount or date under that id is a corrupt or re-issued source
     that a person must look at, not something to overwrite silently.
     """
+
+
+class ConflictingItemError(LedgerError):
+    """An open item arrived whose number is known but whose content differs."""
 
 
 class OverAllocationError(LedgerError):

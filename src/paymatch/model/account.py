@@ -64,7 +64,9 @@ class Account:
 
     def __attrs_post_init__(self) -> None:
         if self.iban is None and self.identifier is None:
-            raise InvalidValueError("Account.identifier", "an account needs an iban or an identifier")
+            raise InvalidValueError(
+                "Account.identifier", "an account needs an iban or an identifier"
+            )
 
     @property
     def key(self) -> str:

@@ -44,7 +44,7 @@ def compact_iban(value: str, *, field: str = "iban") -> str:
     >>> compact_iban("DE89370400440532013001")
     Traceback (most recent call last):
     ...
-    paymatch.errors.InvalidValueError: iban: not a valid IBAN ('DE89370400440532013001'): Invalid checksum digits
+    paymatch.errors.InvalidValueError: iban: not a valid IBAN (...): Invalid checksum digits
     """
     result = _iban(value)
     if isinstance(result, Exception):

@@ -54,13 +54,17 @@ def to_decimal(value: Decimal | int | str, *, field: str = "amount") -> Decimal:
     return result
 
 
-def to_money(amount: Decimal | int | str, currency: str | Currency, *, field: str = "amount") -> Money:
+def to_money(
+    amount: Decimal | int | str, currency: str | Currency, *, field: str = "amount"
+) -> Money:
     """``Money`` from an exact amount and a currency code.
 
     >>> to_money("-12.5", "EUR")
     Money('-12.5', 'EUR')
     """
-    return Money(to_decimal(amount, field=field), currency_code(currency, field=f"{field}.currency"))
+    return Money(
+        to_decimal(amount, field=field), currency_code(currency, field=f"{field}.currency")
+    )
 
 
 def decimal_text(value: Decimal) -> str:

@@ -36,9 +36,7 @@ class Statement:
     """
 
     account: Account = attrs.field(validator=_checks.of_type(Account))
-    movements: tuple[Movement, ...] = attrs.field(
-        default=(), validator=_checks.tuple_of(Movement)
-    )
+    movements: tuple[Movement, ...] = attrs.field(default=(), validator=_checks.tuple_of(Movement))
     statement_id: str | None = attrs.field(default=None, validator=_checks.optional_text)
     period_start: dt.date | None = attrs.field(
         default=None, validator=_checks.of_type(dt.date, optional=True)

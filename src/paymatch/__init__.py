@@ -1,0 +1,218 @@
+"""paymatch: payment reconciliation for ERP systems.
+
+Read bank and payment-provider statements into one model of accounts and
+movements, assign payments to open orders and invoices, keep the ledger of what
+is assigned, and write accounting exports. See ``docs/index.md``.
+
+The public names below are imported on first use, so that ``import paymatch``
+(and the ``paymatch`` command) start fast; ``from paymatch import Ledger``
+works as usual.
+"""
+
+from __future__ import annotations
+
+import importlib
+from typing import TYPE_CHECKING, Any
+
+from paymatch._version import __version__
+
+if TYPE_CHECKING:
+    from paymatch.errors import (
+        ConflictingItemError,
+        ConflictingMovementError,
+        CurrencyMismatchError,
+        InvalidValueError,
+        LedgerError,
+        ManualAllocationProtectedError,
+        NotAssignableError,
+        NothingToUndoError,
+        OverAllocationError,
+        PaymatchError,
+        UnknownAllocationError,
+        UnknownItemError,
+        UnknownMovementError,
+    )
+    from paymatch.ledger import (
+        ActionKind,
+        AllOf,
+        AmountBetween,
+        AssignmentState,
+        BookedBetween,
+        Criterion,
+        Folder,
+        InAccounts,
+        Ledger,
+        LedgerAction,
+        LogEntry,
+        LogLevel,
+        NameContains,
+        OfBookingTypes,
+        PurposeContains,
+        RefundInstruction,
+        TransactionIdContains,
+        WithStatus,
+        where,
+    )
+    from paymatch.model import (
+        Account,
+        AccountKind,
+        Allocation,
+        AllocationTarget,
+        Balance,
+        BookingType,
+        CashDiscount,
+        ChargebackTarget,
+        Counterparty,
+        Evidence,
+        ItemTarget,
+        Movement,
+        OpenItem,
+        OpenItemKind,
+        Origin,
+        RefundTarget,
+        SourcePosition,
+        Statement,
+        Status,
+        WriteOff,
+        WriteOffReason,
+        number_occurrences,
+        to_money,
+    )
+
+#: Where each public name lives; ``__getattr__`` imports it from there on first use.
+_LOCATIONS = {
+    "paymatch.errors": (
+        "ConflictingItemError",
+        "ConflictingMovementError",
+        "CurrencyMismatchError",
+        "InvalidValueError",
+        "LedgerError",
+        "ManualAllocationProtectedError",
+        "NotAssignableError",
+        "NothingToUndoError",
+        "OverAllocationError",
+        "PaymatchError",
+        "UnknownAllocationError",
+        "UnknownItemError",
+        "UnknownMovementError",
+    ),
+    "paymatch.ledger": (
+        "ActionKind",
+        "AllOf",
+        "AmountBetween",
+        "AssignmentState",
+        "BookedBetween",
+        "Criterion",
+        "Folder",
+        "InAccounts",
+        "Ledger",
+        "LedgerAction",
+        "LogEntry",
+        "LogLevel",
+        "NameContains",
+        "OfBookingTypes",
+        "PurposeContains",
+        "RefundInstruction",
+        "TransactionIdContains",
+        "WithStatus",
+        "where",
+    ),
+    "paymatch.model": (
+        "Account",
+        "AccountKind",
+        "Allocation",
+        "AllocationTarget",
+        "Balance",
+        "BookingType",
+        "CashDiscount",
+        "ChargebackTarget",
+        "Counterparty",
+        "Evidence",
+        "ItemTarget",
+        "Movement",
+        "OpenItem",
+        "OpenItemKind",
+        "Origin",
+        "RefundTarget",
+        "SourcePosition",
+        "Statement",
+        "Status",
+        "WriteOff",
+        "WriteOffReason",
+        "number_occurrences",
+        "to_money",
+    ),
+}
+_MODULE_OF = {name: module for module, names in _LOCATIONS.items() for name in names}
+
+__all__ = [
+    "Account",
+    "AccountKind",
+    "ActionKind",
+    "AllOf",
+    "Allocation",
+    "AllocationTarget",
+    "AmountBetween",
+    "AssignmentState",
+    "Balance",
+    "BookedBetween",
+    "BookingType",
+    "CashDiscount",
+    "ChargebackTarget",
+    "ConflictingItemError",
+    "ConflictingMovementError",
+    "Counterparty",
+    "Criterion",
+    "CurrencyMismatchError",
+    "Evidence",
+    "Folder",
+    "InAccounts",
+    "InvalidValueError",
+    "ItemTarget",
+    "Ledger",
+    "LedgerAction",
+    "LedgerError",
+    "LogEntry",
+    "LogLevel",
+    "ManualAllocationProtectedError",
+    "Movement",
+    "NameContains",
+    "NotAssignableError",
+    "NothingToUndoError",
+    "OfBookingTypes",
+    "OpenItem",
+    "OpenItemKind",
+    "Origin",
+    "OverAllocationError",
+    "PaymatchError",
+    "PurposeContains",
+    "RefundInstruction",
+    "RefundTarget",
+    "SourcePosition",
+    "Statement",
+    "Status",
+    "TransactionIdContains",
+    "UnknownAllocationError",
+    "UnknownItemError",
+    "UnknownMovementError",
+    "WithStatus",
+    "WriteOff",
+    "WriteOffReason",
+    "__version__",
+    "number_occurrences",
+    "to_money",
+    "where",
+]
+
+
+def __getattr__(name: str) -> Any:
+    module = _MODULE_OF.get(name)
+    if module is None:
+        raise AttributeError(f"module 'paymatch' has no attribute {name!r}")
+    value = getattr(importlib.import_module(module), name)
+    globals()[name] = value  # later look-ups skip this function
+    return value
+
+
+def __dir__() -> list[str]:
+    return sorted(__all__)

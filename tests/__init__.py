@@ -1,0 +1,1 @@
+"""The paymatch test suite (a package, so test modules can ``from tests.strategies import ...``)."""
