@@ -163,6 +163,7 @@ class Ledger:
                 self._unlink(movement_id, self._index.movements[row])
                 self._index.replace(row, movement)
             self._link(movement_id, movement)
+        self._index.refresh()
         return tuple(planned.values())
 
     def add_open_items(self, items: Iterable[OpenItem]) -> tuple[OpenItem, ...]:

@@ -24,7 +24,7 @@ from typing import ClassVar
 import attrs
 
 from paymatch.errors import InvalidValueError
-from paymatch.ledger.search import SearchIndex, booking_ordinal, fold
+from paymatch.ledger.search import SearchIndex, fold
 from paymatch.model import BookingType, Movement, Status
 from paymatch.model.money import to_decimal
 
@@ -86,7 +86,7 @@ class NameContains(Criterion):
         return fold(self.text) in fold(movement.counterparty.name)
 
     def narrow(self, index: SearchIndex, rows: Iterable[int] | None) -> list[int]:
-        names = index.column("name", _folded_name)
+        names = index.column("name")
         needle = fold(self.text)
         return [row for row in index.rows(rows) if needle in names[row]]
 
@@ -102,7 +102,7 @@ class PurposeContains(Criterion):
         return fold(self.text) in fold(movement.remittance_info)
 
     def narrow(self, index: SearchIndex, rows: Iterable[int] | None) -> list[int]:
-        purposes = index.column("purpose", _folded_purpose)
+        purposes = index.column("purpose")
         needle = fold(self.text)
         return [row for row in index.rows(rows) if needle in purposes[row]]
 
@@ -118,7 +118,7 @@ class TransactionIdContains(Criterion):
         return self.text.casefold() in (movement.transaction_id or "").casefold()
 
     def narrow(self, index: SearchIndex, rows: Iterable[int] | None) -> list[int]:
-        ids = index.column("transaction_id", _folded_transaction_id)
+        ids = index.column("transaction_id")
         needle = self.text.casefold()
         return [row for row in index.rows(rows) if needle in ids[row]]
 
@@ -141,7 +141,7 @@ class AmountBetween(Criterion):
         return (low is None or amount >= low) and (high is None or amount <= high)
 
     def narrow(self, index: SearchIndex, rows: Iterable[int] | None) -> list[int]:
-        amounts = index.column("amount", _amount)
+        amounts = index.column("amount")
         low, high = self.minimum, self.maximum
         if low is not None and high is not None:
             return [row for row in index.rows(rows) if low <= amounts[row] <= high]
@@ -175,7 +175,7 @@ class InAccounts(Criterion):
         return movement.account in self.accounts
 
     def narrow(self, index: SearchIndex, rows: Iterable[int] | None) -> list[int]:
-        accounts = index.column("account", _account)
+        accounts = index.column("account")
         wanted = self.accounts
         return [row for row in index.rows(rows) if accounts[row] in wanted]
 
@@ -191,7 +191,7 @@ class OfBookingTypes(Criterion):
         return movement.booking_type in self.booking_types
 
     def narrow(self, index: SearchIndex, rows: Iterable[int] | None) -> list[int]:
-        types = index.column("booking_type", _booking_type)
+        types = index.column("booking_type")
         wanted = self.booking_types
         return [row for row in index.rows(rows) if types[row] in wanted]
 
@@ -207,7 +207,7 @@ class WithStatus(Criterion):
         return movement.status in self.statuses
 
     def narrow(self, index: SearchIndex, rows: Iterable[int] | None) -> list[int]:
-        statuses = index.column("status", _status)
+        statuses = index.column("status")
         wanted = self.statuses
         return [row for row in index.rows(rows) if statuses[row] in wanted]
 
@@ -229,7 +229,7 @@ class BookedBetween(Criterion):
         last = self.end.toordinal() if self.end else dt.date.max.toordinal()
         if rows is None:
             return sorted(index.rows_booked_between(first, last))
-        ordinals = index.column("booking_date", booking_ordinal)
+        ordinals = index.column("booking_date")
         return [row for row in rows if first <= ordinals[row] <= last]
 
 
@@ -287,32 +287,3 @@ def where(
     if booked_from is not None or booked_to is not None:
         criteria.append(BookedBetween(booked_from, booked_to))
     return AllOf(criteria=tuple(criteria))
-
-
-def _folded_name(movement: Movement) -> str:
-    return fold(movement.counterparty.name)
-
-
-def _folded_purpose(movement: Movement) -> str:
-    return fold(movement.remittance_info)
-
-
-def _folded_transaction_id(movement: Movement) -> str:
-    return (movement.transaction_id or "").casefold()
-
-
-def _amount(movement: Movement) -> Decimal:
-    amount: Decimal = movement.amount.amount
-    return amount
-
-
-def _account(movement: Movement) -> str:
-    return movement.account
-
-
-def _booking_type(movement: Movement) -> BookingType:
-    return movement.booking_type
-
-
-def _status(movement: Movement) -> Status:
-    return movement.status

@@ -2,10 +2,10 @@
 
 Filtering a million movements attribute by attribute through Python objects is
 too slow for an interactive view, so the index keeps, per attribute a filter
-needs, one list with a value per row (a column) and, for booking dates, the
-rows sorted by date for bisection. Columns are built the first time a filter
-needs them and extended as movements are added, so a ledger that is never
-searched pays nothing for them.
+looks at, one list with a value per row (a column: folded names, amounts,
+statuses...) and the rows sorted by booking date for bisection. The columns
+are brought up to date once per batch of added movements (:meth:`refresh`),
+so every filter finds them ready.
 """
 
 from __future__ import annotations
@@ -13,12 +13,13 @@ from __future__ import annotations
 import unicodedata
 from bisect import bisect_left, bisect_right
 from collections.abc import Callable, Iterable
+from decimal import Decimal
 from functools import lru_cache
 from typing import Any
 
 from paymatch.model import Movement
 
-__all__ = ["SearchIndex", "booking_ordinal", "fold"]
+__all__ = ["COLUMNS", "SearchIndex", "fold"]
 
 # German umlauts are written "ae", "oe", "ue" where a keyboard or a bank lacks them;
 # both spellings must find each other. casefold() already turns "ß" into "ss".
@@ -43,17 +44,37 @@ def fold(value: str | None) -> str:
     return " ".join(plain.split())
 
 
-class SearchIndex:
-    """Movements in the order they were added (rows), plus lazily built columns.
+def _amount(movement: Movement) -> Decimal:
+    amount: Decimal = movement.amount.amount
+    return amount
 
-    ``ids`` holds each row's movement id, so views need not derive it again.
+
+#: The columns, by name, and how each row's value is computed from its movement.
+COLUMNS: dict[str, Callable[[Movement], Any]] = {
+    "name": lambda movement: fold(movement.counterparty.name),
+    "purpose": lambda movement: fold(movement.remittance_info),
+    "transaction_id": lambda movement: (movement.transaction_id or "").casefold(),
+    "amount": _amount,
+    "account": lambda movement: movement.account,
+    "booking_type": lambda movement: movement.booking_type,
+    "status": lambda movement: movement.status,
+    "booking_date": lambda movement: movement.booking_date.toordinal(),
+}
+
+
+class SearchIndex:
+    """Movements in the order they were added (rows), their ids, and the columns.
+
+    Call :meth:`refresh` after appending a batch of rows; until then the
+    columns and the date order do not cover the new rows.
     """
 
     def __init__(self) -> None:
         self.movements: list[Movement] = []
         self.ids: list[str] = []
-        self._columns: dict[str, tuple[Callable[[Movement], Any], list[Any]]] = {}
-        self._by_date: tuple[list[int], list[int]] | None = None
+        self._columns: dict[str, list[Any]] = {name: [] for name in COLUMNS}
+        self._by_date: tuple[list[int], list[int]] = ([], [])
+        self._dates_sorted = True
 
     def __len__(self) -> int:
         return len(self.movements)
@@ -62,36 +83,37 @@ class SearchIndex:
         """Add a movement as a new row and return the row number."""
         self.ids.append(movement_id)
         self.movements.append(movement)
-        self._by_date = None
         return len(self.movements) - 1
 
     def replace(self, row: int, movement: Movement) -> None:
         """Put a changed movement (hidden, commented, completed) in place of its row."""
-        old = self.movements[row]
+        date_changed = self.movements[row].booking_date != movement.booking_date
         self.movements[row] = movement
-        for compute, values in self._columns.values():
-            if len(values) > row:
+        for name, compute in COLUMNS.items():
+            values = self._columns[name]
+            if row < len(values):
                 values[row] = compute(movement)
-        if old.booking_date != movement.booking_date:
-            self._by_date = None
+        if date_changed:
+            self._dates_sorted = False
 
-    def column(self, name: str, compute: Callable[[Movement], Any]) -> list[Any]:
-        """The column ``name`` (``compute`` applied to every row), brought up to date."""
-        entry = self._columns.get(name)
-        if entry is None:
-            entry = (compute, [])
-            self._columns[name] = entry
-        values = entry[1]
-        if len(values) < len(self.movements):
-            values.extend(compute(movement) for movement in self.movements[len(values) :])
-        return values
+    def refresh(self) -> None:
+        """Compute the columns for rows appended since the last refresh."""
+        done = len(self._columns["booking_date"])
+        if done == len(self.movements):
+            return
+        new = self.movements[done:]
+        for name, compute in COLUMNS.items():
+            self._columns[name].extend(map(compute, new))
+        self._sort_by_date()
+
+    def column(self, name: str) -> list[Any]:
+        """The column ``name`` (a key of :data:`COLUMNS`)."""
+        return self._columns[name]
 
     def rows_booked_between(self, first_ordinal: int, last_ordinal: int) -> list[int]:
         """Rows booked on a day between the two ordinals (inclusive), found by bisection."""
-        if self._by_date is None:
-            ordinals = self.column("booking_date", booking_ordinal)
-            order = sorted(range(len(ordinals)), key=ordinals.__getitem__)
-            self._by_date = (order, [ordinals[row] for row in order])
+        if not self._dates_sorted:
+            self._sort_by_date()
         order, keys = self._by_date
         return order[bisect_left(keys, first_ordinal) : bisect_right(keys, last_ordinal)]
 
@@ -99,7 +121,8 @@ class SearchIndex:
         """``candidates``, or every row when there are none yet."""
         return range(len(self.movements)) if candidates is None else candidates
 
-
-def booking_ordinal(movement: Movement) -> int:
-    """The booking date as a day number, the date column's value."""
-    return movement.booking_date.toordinal()
+    def _sort_by_date(self) -> None:
+        ordinals = self._columns["booking_date"]
+        order = sorted(range(len(ordinals)), key=ordinals.__getitem__)
+        self._by_date = (order, [ordinals[row] for row in order])
+        self._dates_sorted = True

@@ -1,0 +1,54 @@
+"""The README's example and the demo job do what they say."""
+
+from __future__ import annotations
+
+import contextlib
+import io
+import re
+import subprocess
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def test_readme_python_example_prints_what_its_comment_says() -> None:
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    (code,) = re.findall(r"```python\n(.*?)```", readme, flags=re.DOTALL)
+    expected = code.rstrip().splitlines()[-1].split("# ", 1)[1]
+    output = io.StringIO()
+    with contextlib.redirect_stdout(output):
+        exec(compile(code, "README.md", "exec"), {})
+    assert output.getvalue() == expected + "\n"
+
+
+def test_demo_job_prints_the_folders_of_the_bundled_statement() -> None:
+    completed = subprocess.run(
+        [sys.executable, str(ROOT / "examples" / "ledger_demo.py")],
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    out = completed.stdout
+    assert "Refund instruction: 5.00 EUR to Öztürk Handel (DE02370502990000684712)" in out
+    counts = dict(re.findall(r"^(\w[\w ]*?) \((\d+)\)", out, flags=re.MULTILINE))
+    assert counts == {
+        "not assigned": "1",
+        "partly assigned": "1",
+        "fully assigned": "5",
+        "pending": "1",
+        "failed": "1",
+        "hidden": "1",
+    }
+    open_amounts = dict(re.findall(r"│ ((?:RE|AU)-\d+) .*?│\s+[\d.]+ │\s+([\d.]+) │", out))
+    assert open_amounts == {
+        "RE-1001": "0.00",
+        "RE-1002": "0.00",
+        "RE-1003": "0.00",
+        "AU-2001": "100.00",
+        "RE-1004": "0.00",
+        "RE-1005": "0.00",
+        "RE-1006": "75.00",
+        "AU-2002": "25.00",
+        "RE-1007": "0.00",
+    }
