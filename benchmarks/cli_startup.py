@@ -38,7 +38,8 @@ def main() -> int:
         durations.append(time.perf_counter() - started)
     median = statistics.median(durations)
     print(
-        f"paymatch --help, {arguments.runs} runs: best {min(durations):.3f} s, median {median:.3f} s"
+        f"paymatch --help, {arguments.runs} runs: "
+        f"best {min(durations):.3f} s, median {median:.3f} s"
     )
     print(
         f"target: median <= {TARGET_SECONDS} s: "

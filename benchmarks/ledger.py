@@ -40,7 +40,7 @@ COMPANIES = ["GmbH", "AG", "KG", "e.K.", ""]
 
 
 def make_movements(count: int, seed: int = 7) -> list[Movement]:
-    """``count`` movements over two years from 20,000 payers, statuses as real accounts have them."""
+    """``count`` movements over two years from 20,000 payers, with real statuses."""
     rng = random.Random(seed)
     payers = [
         Counterparty(
@@ -67,7 +67,9 @@ def make_movements(count: int, seed: int = 7) -> list[Movement]:
                 booking_type=BookingType.INCOMING if cents > 0 else BookingType.OUTGOING,
                 status=rng.choice(statuses),
                 counterparty=rng.choice(payers),
-                remittance_info=f"Rechnung RE-{rng.randrange(10**6):06d} Kunde {rng.randrange(10**5)}",
+                remittance_info=(
+                    f"Rechnung RE-{rng.randrange(10**6):06d} Kunde {rng.randrange(10**5)}"
+                ),
                 transaction_id=f"TX{index:09d}",
             )
         )
@@ -106,7 +108,6 @@ def main() -> int:
     baseline = rss_bytes()
     _, movements = timed(f"build {count:,} movements", lambda: make_movements(count))
     _, ledger = timed("add them to a ledger", lambda: Ledger(movements))
-    del movements
     items = [OpenItem(number=f"RE-{n:06d}", amount=to_money("100.00", "EUR")) for n in range(1000)]
     ledger.add_open_items(items)
     at = dt.datetime(2026, 11, 23, 12, tzinfo=dt.UTC)

@@ -3,8 +3,9 @@
 Reads ``examples/data/statement.json`` (the JSON of ``paymatch parse``) and
 ``examples/data/open_items.json``, assigns the payments the way a person
 working through "Zahlungsverwaltung > Kontobewegungen" would — in full, split
-over two invoices, in part, a collective payment partly, with a cash discount, refunding an over-payment,
-hiding the bank's fee — and prints every folder and the open items.
+over two invoices, a down payment, a collective payment in part, with a cash
+discount, refunding an over-payment, hiding the bank's fee — and prints every
+folder and the open items.
 
     python examples/ledger_demo.py [STATEMENT_JSON] [OPEN_ITEMS_JSON]
 

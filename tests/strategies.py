@@ -170,7 +170,7 @@ def creditor_references() -> st.SearchStrategy[str]:
 
 
 def texts(min_size: int = 1, max_size: int = 40) -> st.SearchStrategy[str]:
-    """Non-empty human text (letters, digits, punctuation, inner blanks), without surrounding blanks.
+    """Non-empty human text (letters, digits, punctuation, inner blanks), no surrounding blanks.
 
     Blanks inside may repeat (``"RE 1001  Mueller"``), as they do in remittance lines.
     """
@@ -183,7 +183,7 @@ def texts(min_size: int = 1, max_size: int = 40) -> st.SearchStrategy[str]:
 
 
 def references(prefix: str = "") -> st.SearchStrategy[str]:
-    """Machine references (transaction ids, end-to-end ids, bank references): ``prefix`` + A-Z0-9-."""
+    """Machine references (transaction, end-to-end, bank): ``prefix`` then A-Z, 0-9 and ``-``."""
     body = st.text(alphabet=_DIGITS + _UPPER + "-", min_size=1, max_size=20).filter(
         lambda text: text.strip("-") == text
     )
@@ -342,14 +342,24 @@ def unique_movements(
     """
     keys = account_keys() if account is None else st.just(account)
     return keys.flatmap(
-        lambda key: st.lists(
-            movements(key, currency, identified=identified),
-            min_size=min_size,
-            max_size=max_size,
+        lambda key: (
+            st.lists(
+                movements(key, currency, identified=identified),
+                min_size=min_size,
+                max_size=max_size,
+            )
+            .map(number_occurrences)
+            .filter(lambda numbered: len({m.movement_id for m in numbered}) == len(numbered))
         )
-        .map(number_occurrences)
-        .filter(lambda numbered: len({m.movement_id for m in numbered}) == len(numbered))
     )
+
+
+def _one_per_id(movements: Sequence[Movement]) -> tuple[Movement, ...]:
+    """The first movement of each id: generated transaction ids may repeat, real ones do not."""
+    first: dict[str, Movement] = {}
+    for movement in movements:
+        first.setdefault(movement.movement_id, movement)
+    return tuple(first.values())
 
 
 def statements(
@@ -366,7 +376,7 @@ def statements(
         return st.builds(
             lambda movements, start, days, opening, closing, statement_id: Statement(
                 account=account,
-                movements=number_occurrences(movements),
+                movements=_one_per_id(number_occurrences(movements)),
                 statement_id=statement_id,
                 period_start=start,
                 period_end=None if start is None or days is None else start + dt.timedelta(days),
@@ -438,7 +448,7 @@ def unique_open_items(
 
 
 def allocation_targets() -> st.SearchStrategy[AllocationTarget]:
-    """Any allocation target: an item, a chargeback, a refund or a write-off (with or without item)."""
+    """Any allocation target: an item, a chargeback, a refund, a write-off with or without item."""
     return st.one_of(
         st.builds(ItemTarget, number=item_numbers()),
         st.builds(ChargebackTarget, payment=st.none() | references("TX-")),

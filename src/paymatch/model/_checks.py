@@ -33,6 +33,11 @@ def text(instance: object, attribute: attrs.Attribute[Any], value: object) -> No
         )
     if not value.strip():
         raise InvalidValueError(field_name(instance, attribute), "must not be empty")
+    if value != value.strip():
+        raise InvalidValueError(
+            field_name(instance, attribute),
+            f"must not begin or end with blanks, got {value!r} (parsers strip what they read)",
+        )
 
 
 def optional_text(instance: object, attribute: attrs.Attribute[Any], value: object) -> None:
@@ -55,6 +60,20 @@ def of_type(kind: type | tuple[type, ...], *, optional: bool = False) -> Validat
             raise InvalidValueError(
                 field_name(instance, attribute),
                 f"must be {names}{' or None' if optional else ''}, got {value!r}",
+            )
+
+    return check
+
+
+def at_least(minimum: int, *, optional: bool = False) -> Validator:
+    """A validator for an ``int`` (or ``None`` if ``optional``) of at least ``minimum``."""
+    is_int = of_type(int, optional=optional)
+
+    def check(instance: object, attribute: attrs.Attribute[Any], value: object) -> None:
+        is_int(instance, attribute, value)
+        if isinstance(value, int) and value < minimum:
+            raise InvalidValueError(
+                field_name(instance, attribute), f"must be at least {minimum}, got {value}"
             )
 
     return check

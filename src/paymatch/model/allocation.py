@@ -18,7 +18,7 @@ from moneyed import Money
 
 from paymatch.errors import InvalidValueError
 from paymatch.model import _checks
-from paymatch.model.money import to_decimal
+from paymatch.model.money import normalised_amount, to_decimal
 
 __all__ = [
     "Allocation",
@@ -190,14 +190,18 @@ class Allocation:
 
     @property
     def allocation_id(self) -> str:
-        """A 16-hex-digit SHA-256 of movement, target, amount, origin and time."""
+        """A 16-hex-digit SHA-256 of movement, target, amount, origin and time.
+
+        The amount is normalised (``80`` and ``80.00`` are the same) and the
+        time taken in UTC, so equal allocations always have equal ids.
+        """
         fields = (
             self.movement_id,
             type(self.target).__name__,
-            *(str(value) for value in attrs.astuple(self.target)),
-            format(self.amount.amount, "f"),
+            *("" if value is None else str(value) for value in attrs.astuple(self.target)),
+            normalised_amount(self.amount),
             str(self.amount.currency.code),
             self.origin.value,
-            self.made_at.isoformat(),
+            self.made_at.astimezone(dt.UTC).isoformat(),
         )
         return hashlib.sha256("\x1f".join(fields).encode()).hexdigest()[:16]

@@ -46,6 +46,8 @@ def compact_iban(value: str, *, field: str = "iban") -> str:
     ...
     paymatch.errors.InvalidValueError: iban: not a valid IBAN (...): Invalid checksum digits
     """
+    if not isinstance(value, str):
+        raise InvalidValueError(field, f"must be an IBAN string, got {type(value).__name__}")
     result = _iban(value)
     if isinstance(result, Exception):
         raise InvalidValueError(field, f"not a valid IBAN ({value!r}): {result}")
@@ -58,6 +60,8 @@ def compact_bic(value: str, *, field: str = "bic") -> str:
     >>> compact_bic("cobadeffxxx")
     'COBADEFFXXX'
     """
+    if not isinstance(value, str):
+        raise InvalidValueError(field, f"must be a BIC string, got {type(value).__name__}")
     result = _bic(value)
     if isinstance(result, Exception):
         raise InvalidValueError(field, f"not a valid BIC ({value!r}): {result}")

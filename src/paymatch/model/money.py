@@ -14,7 +14,14 @@ from moneyed.classes import CurrencyDoesNotExist
 
 from paymatch.errors import CurrencyMismatchError, InvalidValueError
 
-__all__ = ["currency_code", "decimal_text", "require_same_currency", "to_decimal", "to_money"]
+__all__ = [
+    "currency_code",
+    "decimal_text",
+    "normalised_amount",
+    "require_same_currency",
+    "to_decimal",
+    "to_money",
+]
 
 
 def currency_code(value: str | Currency, *, field: str = "currency") -> str:
@@ -74,6 +81,16 @@ def decimal_text(value: Decimal) -> str:
     ('100', '-0.50')
     """
     return format(value, "f")
+
+
+def normalised_amount(money: Money) -> str:
+    """The amount as identities hash it: equal amounts give equal text, whatever their places.
+
+    >>> normalised_amount(to_money("120.00", "EUR")), normalised_amount(to_money("-0.0", "EUR"))
+    ('120', '0')
+    """
+    amount: Decimal = money.amount
+    return decimal_text((amount + 0).normalize())
 
 
 def require_same_currency(field: str, expected: Money, actual: Money) -> None:

@@ -18,6 +18,7 @@ from moneyed import Money
 
 from paymatch.model import _checks
 from paymatch.model.identifiers import compact_bic, compact_iban, compact_rf
+from paymatch.model.money import normalised_amount
 
 __all__ = [
     "BookingType",
@@ -89,8 +90,8 @@ class SourcePosition:
     """
 
     source: str | None = attrs.field(default=None, validator=_checks.optional_text)
-    line: int | None = attrs.field(default=None, validator=_checks.of_type(int, optional=True))
-    column: int | None = attrs.field(default=None, validator=_checks.of_type(int, optional=True))
+    line: int | None = attrs.field(default=None, validator=_checks.at_least(1, optional=True))
+    column: int | None = attrs.field(default=None, validator=_checks.at_least(1, optional=True))
     path: str | None = attrs.field(default=None, validator=_checks.optional_text)
 
     def __str__(self) -> str:
@@ -106,6 +107,10 @@ class SourcePosition:
 
 #: Bank references that mean "no reference" and so cannot identify a movement.
 _PLACEHOLDER_REFERENCES = frozenset({"NONREF", "NOTPROVIDED", "NOTAVAILABLE", "NONE"})
+
+
+def _identifies(reference: str | None) -> bool:
+    return reference is not None and reference.upper() not in _PLACEHOLDER_REFERENCES
 
 
 def _rf_or_none(value: str | None) -> str | None:
@@ -151,7 +156,7 @@ class Movement:
     reversal: bool = attrs.field(default=False, validator=_checks.of_type(bool))
     internal_comment: str | None = attrs.field(default=None, validator=_checks.optional_text)
     hidden: bool = attrs.field(default=False, validator=_checks.of_type(bool))
-    occurrence: int = attrs.field(default=0, validator=_checks.of_type(int))
+    occurrence: int = attrs.field(default=0, validator=_checks.at_least(0))
     source: SourcePosition | None = attrs.field(
         default=None, validator=_checks.of_type(SourcePosition, optional=True)
     )
@@ -170,12 +175,17 @@ class Movement:
         1. ``<account>:tx:<transaction_id>`` when the source has a transaction
            id (providers, CAMT ``TxId``), unique per account by definition;
         2. ``<account>:ref:<bank_reference>`` when the bank gives its own
-           reference (CAMT ``AcctSvcrRef``, MT940 ``//`` reference), unless it is
-           a placeholder such as ``NONREF``;
-        3. ``<account>:hash:<16 hex digits>``: a SHA-256 of what a re-issued
-           statement repeats unchanged — booking date, amount, currency,
-           counterparty IBAN and name, remittance information (blanks
-           collapsed), end-to-end id — and ``occurrence``.
+           reference (CAMT ``AcctSvcrRef``, MT940 ``//`` reference);
+        3. ``<account>:hash:<16 hex digits>``: the first 16 hex digits of the
+           SHA-256 of what a re-issued statement repeats unchanged, joined by
+           the unit separator ``\x1f`` and encoded as UTF-8, in this order:
+           account key, booking date (ISO), amount (normalised: ``120``,
+           ``120.0`` and ``120.00`` are the same), currency, counterparty IBAN,
+           counterparty name, remittance information (blanks collapsed),
+           end-to-end id (absent values as empty strings) and ``occurrence``.
+
+        A transaction id or bank reference that is a placeholder (``NONREF``,
+        ``NOTPROVIDED``...) identifies nothing and is passed over.
 
         Derived fields (booking type, status) and the ledger's notes (comment,
         hidden) are not part of it, so a movement keeps its id when a pending
@@ -187,11 +197,10 @@ class Movement:
         ...          transaction_id="TX-1").movement_id
         'DE89370400440532013000:tx:TX-1'
         """
-        if self.transaction_id is not None:
+        if _identifies(self.transaction_id):
             return f"{self.account}:tx:{self.transaction_id}"
-        reference = self.bank_reference
-        if reference is not None and reference.strip().upper() not in _PLACEHOLDER_REFERENCES:
-            return f"{self.account}:ref:{reference}"
+        if _identifies(self.bank_reference):
+            return f"{self.account}:ref:{self.bank_reference}"
         return f"{self.account}:hash:{self.content_hash()}"
 
     def content_hash(self) -> str:
@@ -200,7 +209,7 @@ class Movement:
         fields = (
             self.account,
             self.booking_date.isoformat(),
-            format(self.amount.amount, "f"),
+            normalised_amount(self.amount),
             self.currency,
             self.counterparty.iban or "",
             self.counterparty.name or "",

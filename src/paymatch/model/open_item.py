@@ -54,9 +54,15 @@ class CashDiscount:
 
 
 def _ibans(values: tuple[str, ...] | list[str]) -> tuple[str, ...]:
-    return tuple(
+    """The IBANs, compact, each once, in the order given."""
+    if not isinstance(values, tuple | list):
+        raise InvalidValueError(
+            "OpenItem.ibans", f"must be a tuple of IBANs, got {type(values).__name__}"
+        )
+    compact = (
         compact_iban(value, field=f"OpenItem.ibans[{index}]") for index, value in enumerate(values)
     )
+    return tuple(dict.fromkeys(compact))
 
 
 @attrs.frozen(kw_only=True)

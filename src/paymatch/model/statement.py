@@ -10,7 +10,7 @@ from moneyed import Money
 from paymatch.errors import CurrencyMismatchError, InvalidValueError
 from paymatch.model import _checks
 from paymatch.model.account import Account
-from paymatch.model.movement import Movement, SourcePosition
+from paymatch.model.movement import Movement
 
 __all__ = ["Balance", "Statement"]
 
@@ -30,9 +30,11 @@ class Statement:
     A file can hold several statements (several accounts, or several days).
     ``statement_id`` is the source's own number (MT940 ``:20:``/``:28C:``,
     CAMT ``Stmt/Id``); ``format`` names the parser that read it and
-    ``source`` the file. Every movement must belong to ``account`` and be in
-    its currency — a statement whose movements do not is refused, because its
-    balances could not add up.
+    ``source`` names the file. Every movement must belong to ``account`` and
+    be in its currency — a statement whose movements do not is refused,
+    because its balances could not add up — and have its own id: two
+    movements with one id would be one booking to the ledger, so a parser
+    must number identical ones (:func:`~paymatch.model.number_occurrences`).
     """
 
     account: Account = attrs.field(validator=_checks.of_type(Account))
@@ -51,9 +53,7 @@ class Statement:
         default=None, validator=_checks.of_type(Balance, optional=True)
     )
     format: str | None = attrs.field(default=None, validator=_checks.optional_text)
-    source: SourcePosition | None = attrs.field(
-        default=None, validator=_checks.of_type(SourcePosition, optional=True)
-    )
+    source: str | None = attrs.field(default=None, validator=_checks.optional_text)
 
     def __attrs_post_init__(self) -> None:
         if (
@@ -75,7 +75,15 @@ class Statement:
                     f"got {balance.amount.currency.code}",
                 )
         key = self.account.key
+        first_index: dict[str, int] = {}
         for index, movement in enumerate(self.movements):
+            earlier = first_index.setdefault(movement.movement_id, index)
+            if earlier != index:
+                raise InvalidValueError(
+                    f"Statement.movements[{index}]",
+                    f"has the id {movement.movement_id!r} of movements[{earlier}]; "
+                    "number identical movements with number_occurrences()",
+                )
             if movement.account != key:
                 raise InvalidValueError(
                     f"Statement.movements[{index}].account",
