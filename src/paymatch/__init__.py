@@ -78,6 +78,20 @@ if TYPE_CHECKING:
         number_occurrences,
         to_money,
     )
+    from paymatch.wire import (
+        allocation_from_json,
+        allocation_to_json,
+        converter,
+        make_converter,
+        movement_from_json,
+        movement_to_json,
+        open_item_from_json,
+        open_item_to_json,
+        statement_from_json,
+        statement_to_json,
+        statements_document,
+        statements_from_document,
+    )
 
 #: Where each public name lives; ``__getattr__`` imports it from there on first use.
 _LOCATIONS = {
@@ -142,6 +156,20 @@ _LOCATIONS = {
         "number_occurrences",
         "to_money",
     ),
+    "paymatch.wire": (
+        "allocation_from_json",
+        "allocation_to_json",
+        "converter",
+        "make_converter",
+        "movement_from_json",
+        "movement_to_json",
+        "open_item_from_json",
+        "open_item_to_json",
+        "statement_from_json",
+        "statement_to_json",
+        "statements_document",
+        "statements_from_document",
+    ),
 }
 _MODULE_OF = {name: module for module, names in _LOCATIONS.items() for name in names}
 
@@ -199,7 +227,19 @@ __all__ = [
     "WriteOff",
     "WriteOffReason",
     "__version__",
+    "allocation_from_json",
+    "allocation_to_json",
+    "converter",
+    "make_converter",
+    "movement_from_json",
+    "movement_to_json",
     "number_occurrences",
+    "open_item_from_json",
+    "open_item_to_json",
+    "statement_from_json",
+    "statement_to_json",
+    "statements_document",
+    "statements_from_document",
     "to_money",
     "where",
 ]
