@@ -93,85 +93,8 @@ if TYPE_CHECKING:
         statements_from_document,
     )
 
-#: Where each public name lives; ``__getattr__`` imports it from there on first use.
-_LOCATIONS = {
-    "paymatch.errors": (
-        "ConflictingItemError",
-        "ConflictingMovementError",
-        "CurrencyMismatchError",
-        "InvalidValueError",
-        "LedgerError",
-        "ManualAllocationProtectedError",
-        "NotAssignableError",
-        "NothingToUndoError",
-        "OverAllocationError",
-        "PaymatchError",
-        "UnknownAllocationError",
-        "UnknownItemError",
-        "UnknownMovementError",
-    ),
-    "paymatch.ledger": (
-        "ActionKind",
-        "AllOf",
-        "AmountBetween",
-        "AssignmentState",
-        "BookedBetween",
-        "Criterion",
-        "Folder",
-        "InAccounts",
-        "Ledger",
-        "LedgerAction",
-        "LogEntry",
-        "LogLevel",
-        "NameContains",
-        "OfBookingTypes",
-        "PurposeContains",
-        "RefundInstruction",
-        "TransactionIdContains",
-        "WithStatus",
-        "where",
-    ),
-    "paymatch.model": (
-        "Account",
-        "AccountKind",
-        "Allocation",
-        "AllocationTarget",
-        "Balance",
-        "BookingType",
-        "CashDiscount",
-        "ChargebackTarget",
-        "Counterparty",
-        "Evidence",
-        "ItemTarget",
-        "Movement",
-        "OpenItem",
-        "OpenItemKind",
-        "Origin",
-        "RefundTarget",
-        "SourcePosition",
-        "Statement",
-        "Status",
-        "WriteOff",
-        "WriteOffReason",
-        "number_occurrences",
-        "to_money",
-    ),
-    "paymatch.wire": (
-        "allocation_from_json",
-        "allocation_to_json",
-        "converter",
-        "make_converter",
-        "movement_from_json",
-        "movement_to_json",
-        "open_item_from_json",
-        "open_item_to_json",
-        "statement_from_json",
-        "statement_to_json",
-        "statements_document",
-        "statements_from_document",
-    ),
-}
-_MODULE_OF = {name: module for module, names in _LOCATIONS.items() for name in names}
+#: The modules behind the public names, searched in this order on first use.
+_PUBLIC_MODULES = ("paymatch.errors", "paymatch.model", "paymatch.ledger", "paymatch.wire")
 
 __all__ = [
     "Account",
@@ -246,12 +169,14 @@ __all__ = [
 
 
 def __getattr__(name: str) -> Any:
-    module = _MODULE_OF.get(name)
-    if module is None:
-        raise AttributeError(f"module 'paymatch' has no attribute {name!r}")
-    value = getattr(importlib.import_module(module), name)
-    globals()[name] = value  # later look-ups skip this function
-    return value
+    if name in __all__:
+        for module_name in _PUBLIC_MODULES:
+            module = importlib.import_module(module_name)
+            if name in module.__all__:
+                value = getattr(module, name)
+                globals()[name] = value  # later look-ups skip this function
+                return value
+    raise AttributeError(f"module 'paymatch' has no attribute {name!r}")
 
 
 def __dir__() -> list[str]:
