@@ -330,6 +330,7 @@ class Ledger:
         changes nothing if the allocation would break an invariant.
         """
         movement = self.movement(movement_id)
+        self._check_assignable(movement_id, movement, origin)
         if amount is None:
             money = self._room(movement_id, movement, target)
         else:
@@ -404,7 +405,7 @@ class Ledger:
             self._discard(action.allocation)
         elif action.kind is ActionKind.UNASSIGN:
             assert action.allocation is not None
-            self._admit(action.allocation)
+            self._admit(action.allocation, restoring=True)
             self._store(action.allocation)
         elif action.kind is ActionKind.COMMENT:
             movement = self.movement(action.movement_id)
@@ -439,6 +440,8 @@ class Ledger:
         completed incoming payment.
         """
         movement = self.movement(movement_id)
+        self._check_assignable(movement_id, movement, Origin.MANUAL)
+        _check_refundable(movement_id, movement)
         rest = self.unassigned_amount(movement_id)
         money = rest if amount is None else self._as_money(movement, amount)
         if money.amount <= 0 or money > rest:
@@ -558,20 +561,30 @@ class Ledger:
             )
         return room
 
-    def _admit(self, allocation: Allocation) -> None:
-        """Raise unless ``allocation`` can be added without breaking an invariant."""
-        movement_id = allocation.movement_id
-        movement = self.movement(movement_id)
+    def _check_assignable(
+        self, movement_id: str, movement: Movement, origin: Origin, *, restoring: bool = False
+    ) -> None:
+        """Raise unless the movement may take an allocation at all (its status, hidden flag).
+
+        Restoring an allocation by ``undo`` is a person's act, not automatic
+        work, so it may put an automatic allocation back on a hidden movement.
+        """
         if movement.status is not Status.COMPLETED:
             raise NotAssignableError(
                 f"movement {movement_id!r} is {movement.status.value}; "
                 "only completed movements can be assigned"
             )
-        if movement.hidden and allocation.origin is Origin.AUTOMATIC:
+        if movement.hidden and origin is Origin.AUTOMATIC and not restoring:
             raise NotAssignableError(
                 f"movement {movement_id!r} is hidden; hidden movements are never assigned "
                 "automatically"
             )
+
+    def _admit(self, allocation: Allocation, *, restoring: bool = False) -> None:
+        """Raise unless ``allocation`` can be added without breaking an invariant."""
+        movement_id = allocation.movement_id
+        movement = self.movement(movement_id)
+        self._check_assignable(movement_id, movement, allocation.origin, restoring=restoring)
         require_same_currency("Allocation.amount", movement.amount, allocation.amount)
         if allocation.allocation_id in self._allocations:
             raise LedgerError(
@@ -579,10 +592,8 @@ class Ledger:
                 "(same movement, target, amount and time)"
             )
         target = allocation.target
-        if isinstance(target, RefundTarget) and movement.amount.amount <= 0:
-            raise NotAssignableError(
-                f"movement {movement_id!r} is not incoming money; only payments can be refunded"
-            )
+        if isinstance(target, RefundTarget):
+            _check_refundable(movement_id, movement)
         if target.uses_movement_money:
             rest = self.unassigned_amount(movement_id)
             if allocation.amount > rest:
@@ -638,6 +649,13 @@ class Ledger:
 
 
 _UNASSIGNED = frozenset({Folder.NOT_ASSIGNED})
+
+
+def _check_refundable(movement_id: str, movement: Movement) -> None:
+    if movement.amount.amount <= 0:
+        raise NotAssignableError(
+            f"movement {movement_id!r} is not incoming money; only payments can be refunded"
+        )
 
 
 def _remove_from(index: dict[str, dict[str, Allocation]], key: str, allocation_id: str) -> None:

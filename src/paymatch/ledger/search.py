@@ -38,7 +38,8 @@ def fold(value: str | None) -> str:
     """
     if not value:
         return ""
-    folded = value.casefold().translate(_UMLAUTS)
+    # Composed first, so that an umlaut written as "u" + combining diaeresis is spelt out too.
+    folded = unicodedata.normalize("NFC", value).casefold().translate(_UMLAUTS)
     decomposed = unicodedata.normalize("NFKD", folded)
     plain = "".join(char for char in decomposed if not unicodedata.combining(char))
     return " ".join(plain.split())
