@@ -206,18 +206,18 @@ class Ledger:
 
     @property
     def allocations(self) -> tuple[Allocation, ...]:
-        """Every allocation, in the order it was made."""
-        return tuple(self._allocations.values())
+        """Every allocation, in the order it was made (``made_at``; ties as added)."""
+        return _in_order(self._allocations.values())
 
     def allocations_of(self, movement_id: str) -> tuple[Allocation, ...]:
-        """The allocations of one movement's money (and write-offs it caused)."""
+        """The allocations of one movement's money (and write-offs it caused), in order made."""
         self.movement(movement_id)
-        return tuple(self._of_movement.get(movement_id, {}).values())
+        return _in_order(self._of_movement.get(movement_id, {}).values())
 
     def allocations_to(self, number: str) -> tuple[Allocation, ...]:
-        """The allocations and write-offs touching one open item."""
+        """The allocations and write-offs touching one open item, in the order made."""
         self.item(number)
-        return tuple(self._to_item.get(number, {}).values())
+        return _in_order(self._to_item.get(number, {}).values())
 
     # -- derived amounts and states ------------------------------------------
 
@@ -649,6 +649,11 @@ class Ledger:
 
 
 _UNASSIGNED = frozenset({Folder.NOT_ASSIGNED})
+
+
+def _in_order(allocations: Iterable[Allocation]) -> tuple[Allocation, ...]:
+    # An allocation restored by undo is added again last; its time puts it back in its place.
+    return tuple(sorted(allocations, key=lambda allocation: allocation.made_at))
 
 
 def _check_refundable(movement_id: str, movement: Movement) -> None:

@@ -152,16 +152,17 @@ class AmountBetween(Criterion):
         return list(index.rows(rows))
 
 
-def _frozen_strings(values: Iterable[str]) -> frozenset[str]:
-    return frozenset(values)
+def _frozen_strings(values: Iterable[str] | str) -> frozenset[str]:
+    # One account key (or enum member: a str too) means that one, not its letters.
+    return frozenset({values}) if isinstance(values, str) else frozenset(values)
 
 
-def _frozen_types(values: Iterable[BookingType]) -> frozenset[BookingType]:
-    return frozenset(values)
+def _frozen_types(values: Iterable[BookingType] | BookingType) -> frozenset[BookingType]:
+    return frozenset({values}) if isinstance(values, BookingType) else frozenset(values)
 
 
-def _frozen_statuses(values: Iterable[Status]) -> frozenset[Status]:
-    return frozenset(values)
+def _frozen_statuses(values: Iterable[Status] | Status) -> frozenset[Status]:
+    return frozenset({values}) if isinstance(values, Status) else frozenset(values)
 
 
 @attrs.frozen
@@ -258,9 +259,9 @@ def where(
     transaction_id: str | None = None,
     amount_from: Decimal | int | str | None = None,
     amount_to: Decimal | int | str | None = None,
-    accounts: Iterable[str] | None = None,
-    booking_types: Iterable[BookingType] | None = None,
-    statuses: Iterable[Status] | None = None,
+    accounts: Iterable[str] | str | None = None,
+    booking_types: Iterable[BookingType] | BookingType | None = None,
+    statuses: Iterable[Status] | Status | None = None,
     booked_from: dt.date | None = None,
     booked_to: dt.date | None = None,
 ) -> AllOf:
