@@ -57,7 +57,7 @@ from paymatch.model import (
     RefundTarget,
     Status,
 )
-from paymatch.model.money import require_same_currency, to_money
+from paymatch.model.money import decimal_text, require_same_currency, to_money
 
 __all__ = ["ActionKind", "Ledger", "LedgerAction"]
 
@@ -446,7 +446,8 @@ class Ledger:
         money = rest if amount is None else self._as_money(movement, amount)
         if money.amount <= 0 or money > rest:
             raise OverAllocationError(
-                f"movement {movement_id!r} has {rest} unassigned; cannot refund {money}"
+                f"movement {movement_id!r} has {_shown(rest)} unassigned; "
+                f"cannot refund {_shown(money)}"
             )
         digest = hashlib.sha256(
             "\x1f".join((movement_id, format(money.amount, "f"), at.isoformat())).encode()
@@ -598,8 +599,8 @@ class Ledger:
             rest = self.unassigned_amount(movement_id)
             if allocation.amount > rest:
                 raise OverAllocationError(
-                    f"movement {movement_id!r} has {rest} unassigned; cannot allocate "
-                    f"{allocation.amount} to {target}"
+                    f"movement {movement_id!r} has {_shown(rest)} unassigned; cannot allocate "
+                    f"{_shown(allocation.amount)} to {target}"
                 )
         if target.item is not None:
             item = self.item(target.item)
@@ -616,13 +617,13 @@ class Ledger:
         after = self.open_amount(item.number) + change
         if after.amount < 0:
             raise OverAllocationError(
-                f"item {item.number!r} has {self.open_amount(item.number)} open; "
-                f"cannot take {-change} more"
+                f"item {item.number!r} has {_shown(self.open_amount(item.number))} open; "
+                f"cannot take {_shown(-change)} more"
             )
         if after > item.amount:
             raise OverAllocationError(
-                f"item {item.number!r} would be open for {after}, more than its amount "
-                f"{item.amount}: a refund or chargeback cannot reopen more than was paid"
+                f"item {item.number!r} would be open for {_shown(after)}, more than its amount "
+                f"{_shown(item.amount)}: a refund or chargeback cannot reopen more than was paid"
             )
 
     def _store(self, allocation: Allocation) -> None:
@@ -649,6 +650,11 @@ class Ledger:
 
 
 _UNASSIGNED = frozenset({Folder.NOT_ASSIGNED})
+
+
+def _shown(money: Money) -> str:
+    """An amount as messages show it: ``60.00 EUR``, the same in every locale."""
+    return f"{decimal_text(money.amount)} {money.currency.code}"
 
 
 def _in_order(allocations: Iterable[Allocation]) -> tuple[Allocation, ...]:
