@@ -7,6 +7,10 @@ precise classes let a program react to one kind of failure::
     PaymatchError
      ├── InvalidValueError (ValueError)        a constructor refused a field
      │    └── CurrencyMismatchError            two amounts in different currencies
+     ├── ParseError (ValueError)               a statement file could not be read
+     │    ├── UnsafeInputError                 XML with a DTD, entities or network access
+     │    └── FormatDetectionError             no parser, or two equally good ones, for the data
+     ├── ParserPluginError                     a third-party parser failed its checks when loaded
      └── LedgerError (ValueError)              the ledger refused an action
           ├── UnknownMovementError (KeyError)  no movement with that id
           ├── UnknownItemError (KeyError)      no open item with that number
@@ -28,16 +32,20 @@ __all__ = [
     "ConflictingItemError",
     "ConflictingMovementError",
     "CurrencyMismatchError",
+    "FormatDetectionError",
     "InvalidValueError",
     "LedgerError",
     "ManualAllocationProtectedError",
     "NotAssignableError",
     "NothingToUndoError",
     "OverAllocationError",
+    "ParseError",
+    "ParserPluginError",
     "PaymatchError",
     "UnknownAllocationError",
     "UnknownItemError",
     "UnknownMovementError",
+    "UnsafeInputError",
 ]
 
 
@@ -61,6 +69,55 @@ class InvalidValueError(PaymatchError, ValueError):
 
 class CurrencyMismatchError(InvalidValueError):
     """Two amounts that must share a currency do not."""
+
+
+class ParseError(PaymatchError, ValueError):
+    """A statement file could not be read; the message says where and what was expected.
+
+    ``source`` names the file (or ``None`` for anonymous data), ``line`` and
+    ``column`` (1-based) point into text formats, ``path`` is the XML path in
+    XML formats. ``reason`` is the message without the position.
+    """
+
+    def __init__(
+        self,
+        reason: str,
+        *,
+        source: str | None = None,
+        line: int | None = None,
+        column: int | None = None,
+        path: str | None = None,
+    ) -> None:
+        self.reason = reason
+        self.source = source
+        self.line = line
+        self.column = column
+        self.path = path
+        super().__init__(f"{self.position}: {reason}")
+
+    @property
+    def position(self) -> str:
+        """``"march.sta, line 12, column 5"`` or ``"march.xml, /Document/BkToCstmrStmt/Stmt[1]"``."""
+        parts = [self.source or "<data>"]
+        if self.line is not None:
+            parts.append(f"line {self.line}")
+        if self.column is not None:
+            parts.append(f"column {self.column}")
+        if self.path is not None:
+            parts.append(self.path)
+        return ", ".join(parts)
+
+
+class UnsafeInputError(ParseError):
+    """XML that declares a DTD or entities, or would reach the network; nothing was fetched."""
+
+
+class FormatDetectionError(ParseError):
+    """No parser recognised the data, or several did equally well; the message lists them."""
+
+
+class ParserPluginError(PaymatchError):
+    """A parser from the ``paymatch.parsers`` entry-point group failed to load or its checks."""
 
 
 class LedgerError(PaymatchError, ValueError):
