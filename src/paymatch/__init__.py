@@ -21,16 +21,20 @@ if TYPE_CHECKING:
         ConflictingItemError,
         ConflictingMovementError,
         CurrencyMismatchError,
+        FormatDetectionError,
         InvalidValueError,
         LedgerError,
         ManualAllocationProtectedError,
         NotAssignableError,
         NothingToUndoError,
         OverAllocationError,
+        ParseError,
+        ParserPluginError,
         PaymatchError,
         UnknownAllocationError,
         UnknownItemError,
         UnknownMovementError,
+        UnsafeInputError,
     )
     from paymatch.ledger import (
         ActionKind,
@@ -78,6 +82,15 @@ if TYPE_CHECKING:
         number_occurrences,
         to_money,
     )
+    from paymatch.parsers import (
+        Diagnostic,
+        ParseResult,
+        Parser,
+        ParserRegistry,
+        Severity,
+        default_registry,
+        parse,
+    )
     from paymatch.wire import (
         allocation_from_json,
         allocation_to_json,
@@ -94,7 +107,13 @@ if TYPE_CHECKING:
     )
 
 #: The modules behind the public names, searched in this order on first use.
-_PUBLIC_MODULES = ("paymatch.errors", "paymatch.model", "paymatch.ledger", "paymatch.wire")
+_PUBLIC_MODULES = (
+    "paymatch.errors",
+    "paymatch.model",
+    "paymatch.ledger",
+    "paymatch.parsers",
+    "paymatch.wire",
+)
 
 __all__ = [
     "Account",
@@ -115,8 +134,10 @@ __all__ = [
     "Counterparty",
     "Criterion",
     "CurrencyMismatchError",
+    "Diagnostic",
     "Evidence",
     "Folder",
+    "FormatDetectionError",
     "InAccounts",
     "InvalidValueError",
     "ItemTarget",
@@ -135,10 +156,16 @@ __all__ = [
     "OpenItemKind",
     "Origin",
     "OverAllocationError",
+    "ParseError",
+    "ParseResult",
+    "Parser",
+    "ParserPluginError",
+    "ParserRegistry",
     "PaymatchError",
     "PurposeContains",
     "RefundInstruction",
     "RefundTarget",
+    "Severity",
     "SourcePosition",
     "Statement",
     "Status",
@@ -146,6 +173,7 @@ __all__ = [
     "UnknownAllocationError",
     "UnknownItemError",
     "UnknownMovementError",
+    "UnsafeInputError",
     "WithStatus",
     "WriteOff",
     "WriteOffReason",
@@ -153,12 +181,14 @@ __all__ = [
     "allocation_from_json",
     "allocation_to_json",
     "converter",
+    "default_registry",
     "make_converter",
     "movement_from_json",
     "movement_to_json",
     "number_occurrences",
     "open_item_from_json",
     "open_item_to_json",
+    "parse",
     "statement_from_json",
     "statement_to_json",
     "statements_document",

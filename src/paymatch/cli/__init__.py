@@ -10,6 +10,7 @@ from __future__ import annotations
 import click
 
 from paymatch._version import __version__
+from paymatch.cli.parse import parse_command
 
 __all__ = ["main"]
 
@@ -23,3 +24,6 @@ def main() -> None:
     orders and invoices, keeps the ledger of what is assigned and writes
     accounting exports.
     """
+
+
+main.add_command(parse_command)

@@ -77,7 +77,7 @@ class ParserRegistry:
         if not scores:
             raise FormatDetectionError(
                 "no parser recognises this data; known formats: "
-                + ", ".join(self.parsers()) + " (name one with format=...)",
+                f"{', '.join(self.parsers()) or 'none'} (name one with format=...)",
                 source=filename,
             )
         scores.sort(key=lambda entry: (-entry[0], entry[1]))
