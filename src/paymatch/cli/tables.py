@@ -49,4 +49,5 @@ def statement_tables(
         )
         console.print(table)
         for diagnostic in found:
-            console.print(f"[{diagnostic['severity']}] {diagnostic['message']}")
+            # markup=False: "[warning]" is text here, and messages quote data from the file.
+            console.print(f"[{diagnostic['severity']}] {diagnostic['message']}", markup=False)
