@@ -267,13 +267,14 @@ def account_keys() -> st.SearchStrategy[str]:
 
 
 def counterparties() -> st.SearchStrategy[Counterparty]:
-    """Counterparties with any mix of name, IBAN, BIC and non-IBAN account number (or none)."""
+    """Counterparties with any mix of name, IBAN, BIC, other account number, ultimate party."""
     return st.builds(
         Counterparty,
         name=st.none() | texts(),
         iban=st.none() | ibans(),
         bic=st.none() | bics(),
         account_number=st.none() | references(),
+        ultimate_name=st.none() | texts(),
     )
 
 

@@ -72,6 +72,7 @@ def test_json_output_follows_contract_1(till: Path) -> None:
         "iban": None,
         "bic": None,
         "account_number": None,
+        "ultimate_name": None,
     }
     assert first["end_to_end_id"] is None
     assert [d["code"] for d in statement["diagnostics"]] == ["no_opening_or_closing_balance"]

@@ -5,7 +5,7 @@ The shapes are public (DESIGN.md, "Contracts"); keys come in the order shown::
     MOVEMENT   {movement_id, account, transaction_id, bank_reference, end_to_end_id,
                 mandate_id, creditor_reference, booking_date, value_date, amount, currency,
                 booking_type, status, reversal,
-                counterparty: {name, iban, bic, account_number},
+                counterparty: {name, iban, bic, account_number, ultimate_name},
                 remittance_info, bank_transaction_code, reference_transaction_id,
                 internal_comment, hidden, occurrence,
                 source: {source, line, column, path} | null}

@@ -69,12 +69,16 @@ class Counterparty:
 
     ``account_number`` holds a counterparty account that is not an IBAN (old
     domestic numbers, card or wallet ids), so nothing the source said is lost.
+    ``ultimate_name`` is the party the payment was really for or from when the
+    account holder acted on its behalf (SEPA ultimate debtor or creditor, MT940
+    ``ABWA+``/``ABWE+``): often the customer the matcher looks for.
     """
 
     name: str | None = attrs.field(default=None, validator=_checks.optional_text)
     iban: str | None = attrs.field(default=None, converter=_iban_or_none)
     bic: str | None = attrs.field(default=None, converter=_bic_or_none)
     account_number: str | None = attrs.field(default=None, validator=_checks.optional_text)
+    ultimate_name: str | None = attrs.field(default=None, validator=_checks.optional_text)
 
 
 #: The counterparty of a movement that names none.
