@@ -84,8 +84,8 @@ if TYPE_CHECKING:
     )
     from paymatch.parsers import (
         Diagnostic,
-        ParseResult,
         Parser,
+        ParseResult,
         ParserRegistry,
         Severity,
         default_registry,

@@ -97,7 +97,7 @@ class ParseError(PaymatchError, ValueError):
 
     @property
     def position(self) -> str:
-        """``"march.sta, line 12, column 5"`` or ``"march.xml, /Document/BkToCstmrStmt/Stmt[1]"``."""
+        """``"march.sta, line 12, column 5"`` or ``"march.xml, /Document/.../Stmt[1]"``."""
         parts = [self.source or "<data>"]
         if self.line is not None:
             parts.append(f"line {self.line}")

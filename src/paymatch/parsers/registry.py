@@ -29,7 +29,7 @@ __all__ = ["ENTRY_POINT_GROUP", "ParserRegistry", "default_registry", "parse"]
 ENTRY_POINT_GROUP = "paymatch.parsers"
 
 #: The built-in parsers: module and the name of the callable that returns its parsers.
-_BUILT_INS: tuple[tuple[str, str], ...] = ()
+_BUILT_INS: tuple[tuple[str, str], ...] = (("paymatch.parsers.bank_csv", "parsers"),)
 
 
 class ParserRegistry:
@@ -120,7 +120,7 @@ class ParserRegistry:
 
 
 def _load(entry_point: EntryPoint) -> list[Parser]:
-    """The parsers an entry point provides: a parser, a parser class, or a callable returning some."""
+    """The parsers an entry point provides: a parser, a parser class, or a function giving some."""
     origin = f"plugin {entry_point.name!r} ({entry_point.value}) in group {ENTRY_POINT_GROUP!r}"
     try:
         loaded = entry_point.load()
@@ -151,7 +151,7 @@ def _check(parser: object, *, origin: str) -> None:
     ]
     if missing:
         raise ParserPluginError(f"{origin} is not a parser: it lacks {', '.join(missing)}")
-    name = getattr(parser, "name")
+    name = getattr(parser, "name", None)
     if not isinstance(name, str) or not name.strip():
         raise ParserPluginError(f"{origin} has no usable name: {name!r}")
     for method in ("detect", "parse", "iter_movements"):

@@ -19,7 +19,7 @@ from paymatch.model import SourcePosition, Statement, Status
 from paymatch.model._checks import of_type, text
 from paymatch.model.money import decimal_text
 
-__all__ = ["Diagnostic", "Severity", "ParseResult", "balance_diagnostics"]
+__all__ = ["Diagnostic", "ParseResult", "Severity", "balance_diagnostics"]
 
 
 class Severity(enum.StrEnum):
@@ -77,7 +77,7 @@ class ParseResult:
     def checked(
         cls, format: str, statements: Iterable[Statement], diagnostics: Iterable[Diagnostic] = ()
     ) -> ParseResult:
-        """A result whose statements have had their balances checked (see :func:`balance_diagnostics`)."""
+        """A result whose statements' balances are checked (see :func:`balance_diagnostics`)."""
         statements = tuple(statements)
         found = list(diagnostics)
         for index, statement in enumerate(statements):
@@ -93,15 +93,13 @@ def balance_diagnostics(statement: Statement, index: int) -> list[Diagnostic]:
     balance a ``warning`` (the identity cannot be checked), never a silent pass.
     """
     position = None if statement.source is None else SourcePosition(source=statement.source)
-    missing = [
-        name
-        for name, balance in (
-            ("opening", statement.opening_balance),
-            ("closing", statement.closing_balance),
-        )
-        if balance is None
-    ]
-    if missing:
+    opening_balance, closing_balance = statement.opening_balance, statement.closing_balance
+    if opening_balance is None or closing_balance is None:
+        missing = [
+            name
+            for name, balance in (("opening", opening_balance), ("closing", closing_balance))
+            if balance is None
+        ]
         return [
             Diagnostic(
                 severity=Severity.WARNING,
@@ -112,13 +110,12 @@ def balance_diagnostics(statement: Statement, index: int) -> list[Diagnostic]:
                 position=position,
             )
         ]
-    assert statement.opening_balance is not None and statement.closing_balance is not None
-    opening = statement.opening_balance.amount
+    opening = opening_balance.amount
     total = sum(
         (m.amount for m in statement.movements if m.status is Status.COMPLETED),
         Money(0, opening.currency),
     )
-    difference = statement.closing_balance.amount - (opening + total)
+    difference = closing_balance.amount - (opening + total)
     if difference.amount == 0:
         return []
     currency = opening.currency.code
@@ -130,7 +127,7 @@ def balance_diagnostics(statement: Statement, index: int) -> list[Diagnostic]:
                 f"opening balance {decimal_text(opening.amount)} + movements "
                 f"{decimal_text(total.amount)} = {decimal_text((opening + total).amount)} "
                 f"{currency}, but the closing balance is "
-                f"{decimal_text(statement.closing_balance.amount.amount)} {currency} "
+                f"{decimal_text(closing_balance.amount.amount)} {currency} "
                 f"(difference {decimal_text(difference.amount)} {currency})"
             ),
             statement=index,
