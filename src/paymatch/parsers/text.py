@@ -16,6 +16,7 @@ or control characters wins.
 from __future__ import annotations
 
 import codecs
+import re
 
 from paymatch.errors import ParseError
 
@@ -23,6 +24,8 @@ __all__ = ["decode", "position_of"]
 
 _LETTERS = frozenset("äöüÄÖÜßéèêàáâçñøåæÉÈÀÅØÆ€")
 _EIGHT_BIT = ("cp1252", "cp850")
+#: Box drawings and control characters: what a wrong code page turns letters into.
+_UNLIKELY = re.compile("[\u2500-\u25ff\x00-\x08\x0b\x0c\x0e-\x1f]")
 
 
 def decode(data: bytes, *, source: str | None = None) -> tuple[str, str]:
@@ -81,11 +84,10 @@ def _strict(data: bytes, encoding: str, source: str | None) -> str:
 
 
 def _score(text: str) -> int:
-    """Letters our banks write count for a reading, box drawings and controls against it."""
-    score = 0
-    for char in text:
-        if char in _LETTERS:
-            score += 2
-        elif "\u2500" <= char <= "\u25ff" or (ord(char) < 32 and char not in "\r\n\t"):
-            score -= 3
-    return score
+    """Letters our banks write count for a reading, box drawings and controls against it.
+
+    Counted with ``str.count`` and a regular expression rather than a loop over
+    the characters: this runs on whole files of hundreds of megabytes.
+    """
+    letters = sum(text.count(letter) for letter in _LETTERS)
+    return 2 * letters - 3 * len(_UNLIKELY.findall(text))
