@@ -24,6 +24,7 @@ from paymatch.errors import (
     ConflictingItemError,
     ConflictingMovementError,
     CurrencyMismatchError,
+    DuplicateAllocationError,
     InvalidValueError,
     LedgerError,
     ManualAllocationProtectedError,
@@ -1598,6 +1599,9 @@ def queries(draw: st.DrawFn, movements: list[Movement]) -> tuple[dict[str, Any],
     purposes = [m.remittance_info for m in movements if m.remittance_info]
     ids = [m.transaction_id for m in movements if m.transaction_id]
     optional = st.sampled_from([False, False, True])  # about three criteria of ten per query
+    # bounds are often an amount that is there, so that "bounds included" is put to the test
+    amounts = [m.amount.amount for m in movements]
+    bounds = st.sampled_from(amounts) | cents if amounts else cents
     values: dict[str, Any] = {}
     if draw(optional):
         values["name"] = draw(needles(names))
@@ -1606,9 +1610,9 @@ def queries(draw: st.DrawFn, movements: list[Movement]) -> tuple[dict[str, Any],
     if draw(optional):
         values["transaction_id"] = draw(needles(ids))
     if draw(optional):
-        values["amount_from"] = draw(cents)
+        values["amount_from"] = draw(bounds)
     if draw(optional):
-        values["amount_to"] = draw(cents)
+        values["amount_to"] = draw(bounds)
     if draw(optional):
         values["accounts"] = draw(st.sets(st.sampled_from(ACCOUNTS)))
     if draw(optional):
@@ -1694,3 +1698,24 @@ def test_find_agrees_with_a_naive_filter(data: st.DataObject) -> None:
             rows[row] = settled
     assert ledger.movements == tuple(rows)
     check_queries(data, ledger, rows, "settled")
+
+
+def test_a_booked_movement_reclassified_by_a_newer_parser_keeps_its_allocations() -> None:
+    pay = movement("TX-1", "100.00")
+    ledger = Ledger([pay], [item("RE-1", "100.00")])
+    allocation = ledger.assign(mid(pay), ItemTarget(number="RE-1"), at=at(1))
+    better = attrs.evolve(
+        pay, booking_type=BookingType.SEPA_DIRECT_DEBIT, bank_transaction_code="PMNT-IDDT-ESDD"
+    )
+    assert ledger.add_movements([better]) == (better,)
+    assert ledger.movement(mid(pay)).booking_type is BookingType.SEPA_DIRECT_DEBIT
+    assert ledger.allocations == (allocation,)
+    assert ledger.find(where(booking_types={BookingType.SEPA_DIRECT_DEBIT})) == [better]
+
+
+def test_the_same_allocation_twice_is_a_duplicate() -> None:
+    pay = movement("TX-1", "100.00")
+    ledger = Ledger([pay], [item("RE-1", "100.00")])
+    ledger.assign(mid(pay), ItemTarget(number="RE-1"), Decimal("10"), at=at(1))
+    with pytest.raises(DuplicateAllocationError, match="already in the ledger"):
+        ledger.assign(mid(pay), ItemTarget(number="RE-1"), Decimal("10"), at=at(1))

@@ -17,6 +17,7 @@ precise classes let a program react to one kind of failure::
           ├── UnknownAllocationError (KeyError)
           ├── ConflictingMovementError         same movement id, different content
           ├── ConflictingItemError             same item number, different content
+          ├── DuplicateAllocationError         the same allocation (movement, target, time) again
           ├── OverAllocationError              more than a movement has or an item is owed
           ├── NotAssignableError               not completed, or hidden for automatic work
           ├── ManualAllocationProtectedError   automatic work may not touch a manual allocation
@@ -32,6 +33,7 @@ __all__ = [
     "ConflictingItemError",
     "ConflictingMovementError",
     "CurrencyMismatchError",
+    "DuplicateAllocationError",
     "FormatDetectionError",
     "InvalidValueError",
     "LedgerError",
@@ -156,6 +158,10 @@ class ConflictingMovementError(LedgerError):
 
 class ConflictingItemError(LedgerError):
     """An open item arrived whose number is known but whose content differs."""
+
+
+class DuplicateAllocationError(LedgerError):
+    """An allocation equal to one already made (same movement, target, amount, time)."""
 
 
 class OverAllocationError(LedgerError):

@@ -32,7 +32,7 @@ from moneyed import Money
 from paymatch.errors import (
     ConflictingItemError,
     ConflictingMovementError,
-    LedgerError,
+    DuplicateAllocationError,
     ManualAllocationProtectedError,
     NotAssignableError,
     NothingToUndoError,
@@ -126,9 +126,10 @@ class Ledger:
         A movement whose id is already known is the same booking read again
         (an overlapping statement): it is skipped. A pending movement is
         replaced when the same id arrives in another status (the booking
-        completed or failed); its comment and hidden flag are kept. The same
-        id with other content raises :class:`ConflictingMovementError` before
-        anything is added.
+        completed or failed), and a booked one when only its classification
+        differs (booking type, transaction code: a newer parser knows better);
+        comment and hidden flag are kept. The same id with other content raises
+        :class:`ConflictingMovementError` before anything is added.
         """
         planned: dict[str, Movement] = {}
         for movement in movements:
@@ -142,18 +143,20 @@ class Ledger:
             )
             if attrs.evolve(update, source=known.source) == known:
                 continue  # the same booking read again
-            if known.status is Status.PENDING:
-                planned[movement_id] = update  # the booking completed, failed or changed
+            differing = {
+                field.name
+                for field in attrs.fields(Movement)
+                if field.name != "source"
+                and getattr(update, field.name) != getattr(known, field.name)
+            }
+            if known.status is Status.PENDING or differing <= _CLASSIFICATION:
+                # The booking completed, failed or changed; or a newer parser classifies it
+                # better. Allocations stay: they depend on the money, which is the same.
+                planned[movement_id] = update
             elif movement.status is not Status.PENDING:  # else: an older view of a booked one
-                differing = [
-                    field.name
-                    for field in attrs.fields(Movement)
-                    if field.name != "source"
-                    and getattr(update, field.name) != getattr(known, field.name)
-                ]
                 raise ConflictingMovementError(
                     f"movement {movement_id!r} is already in the ledger with other content "
-                    f"({', '.join(differing)} differ); the source must not re-use its ids"
+                    f"({', '.join(sorted(differing))} differ); the source must not re-use its ids"
                 )
         for movement_id, movement in planned.items():
             row = self._rows.get(movement_id)
@@ -588,7 +591,7 @@ class Ledger:
         self._check_assignable(movement_id, movement, allocation.origin, restoring=restoring)
         require_same_currency("Allocation.amount", movement.amount, allocation.amount)
         if allocation.allocation_id in self._allocations:
-            raise LedgerError(
+            raise DuplicateAllocationError(
                 f"allocation {allocation.allocation_id!r} is already in the ledger "
                 "(same movement, target, amount and time)"
             )
@@ -650,6 +653,9 @@ class Ledger:
 
 
 _UNASSIGNED = frozenset({Folder.NOT_ASSIGNED})
+
+#: What a parser derives rather than reads: a booked movement may arrive again with these changed.
+_CLASSIFICATION = frozenset({"booking_type", "bank_transaction_code"})
 
 
 def _shown(money: Money) -> str:
