@@ -235,7 +235,15 @@ def number_occurrences(movements: Iterable[Movement]) -> tuple[Movement, ...]:
     seen: Counter[str] = Counter()
     numbered = []
     for movement in movements:
-        base = attrs.evolve(movement, occurrence=0).content_hash()
-        numbered.append(attrs.evolve(movement, occurrence=seen[base]))
+        if _identifies(movement.transaction_id) or _identifies(movement.bank_reference):
+            numbered.append(movement)  # its id is the source's, not a content hash
+            continue
+        # evolve only when needed: building a Movement (validators) costs more than hashing it
+        unnumbered = movement if movement.occurrence == 0 else attrs.evolve(movement, occurrence=0)
+        base = unnumbered.content_hash()
+        occurrence = seen[base]
+        numbered.append(
+            unnumbered if occurrence == 0 else attrs.evolve(movement, occurrence=occurrence)
+        )
         seen[base] += 1
     return tuple(numbered)

@@ -29,7 +29,10 @@ __all__ = ["ENTRY_POINT_GROUP", "ParserRegistry", "default_registry", "parse"]
 ENTRY_POINT_GROUP = "paymatch.parsers"
 
 #: The built-in parsers: module and the name of the callable that returns its parsers.
-_BUILT_INS: tuple[tuple[str, str], ...] = (("paymatch.parsers.bank_csv", "parsers"),)
+_BUILT_INS: tuple[tuple[str, str], ...] = (
+    ("paymatch.parsers.mt940", "parsers"),
+    ("paymatch.parsers.bank_csv", "parsers"),
+)
 
 
 class ParserRegistry:
