@@ -65,6 +65,7 @@ from paymatch.model.identifiers import compact_bic, compact_iban
 from paymatch.model.money import currency_code
 from paymatch.parsers.base import HEAD_SIZE, read_all
 from paymatch.parsers.result import Diagnostic, ParseResult, Severity
+from paymatch.parsers.sepa_purpose import split_sepa_keys
 from paymatch.parsers.text import decode
 from paymatch.parsers.transaction_codes import booking_type_by_sign, booking_type_from_gvc
 
@@ -302,7 +303,6 @@ BOOKING_TEXTS: tuple[tuple[str, BookingType | None], ...] = (
 
 #: The keys German banks put into a SEPA purpose text (DK specification, annex
 #: "SEPA-Verwendungszweck", as in MT940 :86: field ?20-?29).
-_SEPA_KEY = re.compile(r"\b(EREF|KREF|MREF|CRED|DEBT|SVWZ|ABWA|ABWE|IBAN|BIC|COAM|OAMT)\+")
 _PLACEHOLDERS = frozenset({"NOTPROVIDED", "NONREF", "NOTAVAILABLE"})
 _RF = re.compile(r"\bRF\d{2}[A-Z0-9]{1,21}\b")
 _IBAN_LIKE = re.compile(r"\b[A-Z]{2}\d{2}(?: ?[A-Z0-9]){10,32}")
@@ -827,16 +827,11 @@ class _Reader:
 
     def _sepa(self, text: str) -> tuple[str | None, str | None, str | None]:
         """End-to-end id, mandate id and purpose of a text with SEPA keys (``EREF+...``)."""
-        if not self.mapping.sepa_keys or not _SEPA_KEY.search(text):
+        if not self.mapping.sepa_keys:
             return None, None, text.strip() or None
-        keys = list(_SEPA_KEY.finditer(text))
-        parts: dict[str, str] = {}
-        for key, following in zip(keys, [*keys[1:], None], strict=True):
-            end = following.start() if following is not None else len(text)
-            parts.setdefault(key.group(1), text[key.end() : end].strip())
-        before = text[: keys[0].start()].strip()
-        purpose = parts.get("SVWZ") or before or None
-        return _identifier(parts.get("EREF")), parts.get("MREF") or None, purpose
+        before, keys = split_sepa_keys([text])
+        purpose = keys.get("SVWZ") or before
+        return _identifier(keys.get("EREF")), keys.get("MREF"), purpose
 
     def _warn(
         self, group: tuple[str, str], code: str, message: str, position: SourcePosition

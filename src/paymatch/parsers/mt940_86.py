@@ -31,8 +31,9 @@ import re
 
 import attrs
 
+from paymatch.parsers.sepa_purpose import split_sepa_keys
+
 __all__ = [
-    "SEPA_KEYS",
     "DutchDetails",
     "GermanDetails",
     "dutch_details",
@@ -40,12 +41,6 @@ __all__ = [
     "is_german",
 ]
 
-#: The SEPA keys of DK annex 7 that may open a part of the purpose.
-SEPA_KEYS = ("EREF", "KREF", "MREF", "CRED", "DEBT", "COAM", "OAMT", "SVWZ", "ABWA", "ABWE")
-#: ``IBAN+``/``BIC+`` (and the older ``BIC+``) name the counterparty inside the purpose.
-_ALL_KEYS = (*SEPA_KEYS, "IBAN", "BIC")
-
-_SEPA_KEY = re.compile(rf"({'|'.join(_ALL_KEYS)})\+")
 #: Purpose sub-fields ?20-?29 and ?60-?63 in the order they are read.
 _PURPOSE_FIELDS = tuple(f"{n:02d}" for n in (*range(20, 30), *range(60, 64)))
 
@@ -85,7 +80,7 @@ def german_details(text: str) -> GermanDetails:
     for number, value in zip(pieces[1::2], pieces[2::2], strict=True):
         fields[number] = fields.get(number, "") + value
     purpose_parts = [fields[number] for number in _PURPOSE_FIELDS if number in fields]
-    purpose, sepa = _sepa_keys(purpose_parts)
+    purpose, sepa = split_sepa_keys(purpose_parts)
     return GermanDetails(
         gvc=text[:3],
         booking_text=_clean(fields.get("00")),
@@ -97,32 +92,6 @@ def german_details(text: str) -> GermanDetails:
         text_key_extension=_clean(fields.get("34")),
         sepa=sepa,
     )
-
-
-def _sepa_keys(parts: list[str]) -> tuple[str | None, dict[str, str]]:
-    """The purpose text before the first SEPA key, and each key's value (stripped).
-
-    A key opens a value at the start of a sub-field or after a blank; the
-    sub-fields are joined first because banks cut keys and values anywhere
-    (``?24... S?25VWZ+``).
-    """
-    purpose = "".join(parts)
-    boundaries = {0}
-    for part in parts:
-        boundaries.add(max(boundaries) + len(part))
-    starts = [
-        match
-        for match in _SEPA_KEY.finditer(purpose)
-        if match.start() in boundaries or purpose[match.start() - 1] == " "
-    ]
-    sepa: dict[str, str] = {}
-    ends = [match.start() for match in starts[1:]] + ([len(purpose)] if starts else [])
-    for match, end in zip(starts, ends, strict=True):
-        key = match.group(1)
-        value = purpose[match.end() : end].strip()
-        if value:
-            sepa[key] = f"{sepa[key]} {value}" if key in sepa else value
-    return _clean(purpose[: starts[0].start()] if starts else purpose), sepa
 
 
 def _clean(value: str | None) -> str | None:
