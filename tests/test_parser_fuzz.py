@@ -33,7 +33,9 @@ FUZZ = settings(max_examples=150, deadline=2000, suppress_health_check=[HealthCh
 
 
 def test_there_are_built_in_parsers() -> None:
-    assert {"mt940", "mt942", "csv.sparkasse-camt"} <= set(BUILT_INS)
+    assert {"camt.052", "camt.053", "camt.054", "mt940", "mt942", "csv.sparkasse-camt"} <= set(
+        BUILT_INS
+    )
 
 
 @FUZZ

@@ -30,6 +30,7 @@ ENTRY_POINT_GROUP = "paymatch.parsers"
 
 #: The built-in parsers: module and the name of the callable that returns its parsers.
 _BUILT_INS: tuple[tuple[str, str], ...] = (
+    ("paymatch.parsers.camt", "parsers"),
     ("paymatch.parsers.mt940", "parsers"),
     ("paymatch.parsers.bank_csv", "parsers"),
 )

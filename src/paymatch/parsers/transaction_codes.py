@@ -22,6 +22,8 @@ debit: it is an outgoing payment, not a payment taken back.
 
 >>> booking_type_from_iso("PMNT", "RCDT", "ESCT", credit=True, reversal=False)
 <BookingType.INCOMING: 'incoming'>
+>>> booking_type_from_iso("PMNT", "RCDT", "DMCT", credit=False, reversal=False)
+<BookingType.OUTGOING: 'outgoing'>
 >>> booking_type_from_gvc("NTRF+166", credit=True)
 <BookingType.INCOMING: 'incoming'>
 >>> booking_type_from_swift("NCHG", credit=False)
@@ -153,6 +155,9 @@ _SWIFT = {
     "VDA": None,  # value date adjustment: by sign
 }
 
+#: A family's direction contradicted by the booking's sign.
+_AGAINST_THE_SIGN = frozenset({(B.INCOMING, False), (B.OUTGOING, True)})
+
 _GVC_CODE = re.compile(r"(?:[A-Z]{4}\+)?(\d{3})")
 
 
@@ -172,7 +177,12 @@ def booking_type_from_iso(
     if subfamily in _ISO_SUBFAMILIES:
         return _ISO_SUBFAMILIES[subfamily]
     if family in _ISO_FAMILIES:
-        return _ISO_FAMILIES[family] or booking_type_by_sign(credit=credit)
+        found = _ISO_FAMILIES[family]
+        if found is None or (found, credit) in _AGAINST_THE_SIGN:
+            # A family that names a direction booked the other way (a received credit
+            # transfer taken back, say) is classified by its sign, not its family.
+            return booking_type_by_sign(credit=credit)
+        return found
     if (domain or "").upper() == "PMNT" and family:
         return booking_type_by_sign(credit=credit)
     return None
