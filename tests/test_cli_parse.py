@@ -35,7 +35,7 @@ MOVEMENT_KEYS = {
 }
 
 
-@pytest.fixture(autouse=True)
+@pytest.fixture
 def cashbook_only(monkeypatch: pytest.MonkeyPatch) -> None:
     """The command's default registry, holding just the example cash-book parser."""
     only = ParserRegistry(built_ins=False, plugins=False)
@@ -53,6 +53,7 @@ def till(tmp_path: Path) -> Path:
     return path
 
 
+@pytest.mark.usefixtures("cashbook_only")
 def test_json_output_follows_contract_1(till: Path) -> None:
     result = CliRunner().invoke(main, ["parse", str(till)])
     assert result.exit_code == 0, result.output
@@ -79,6 +80,7 @@ def test_json_output_follows_contract_1(till: Path) -> None:
     assert statement["diagnostics"][0]["severity"] == "warning"
 
 
+@pytest.mark.usefixtures("cashbook_only")
 def test_several_files_give_one_document(till: Path, tmp_path: Path) -> None:
     other = tmp_path / "other.txt"
     other.write_bytes(b"# cashbook TILL-2 EUR\n2026-03-04\t1.00\tx\n")
@@ -88,6 +90,7 @@ def test_several_files_give_one_document(till: Path, tmp_path: Path) -> None:
     assert keys == ["pos:TILL-1", "pos:TILL-2"]
 
 
+@pytest.mark.usefixtures("cashbook_only")
 def test_table_output_shows_the_movements(till: Path) -> None:
     result = CliRunner(env={"COLUMNS": "200"}).invoke(
         main, ["parse", "--output", "table", str(till)]
@@ -99,6 +102,7 @@ def test_table_output_shows_the_movements(till: Path) -> None:
     assert "[warning] the statement has no opening or closing balance" in result.output
 
 
+@pytest.mark.usefixtures("cashbook_only")
 def test_a_parse_error_exits_1_with_the_position_on_stderr(tmp_path: Path) -> None:
     bad = tmp_path / "bad.txt"
     bad.write_bytes(b"# cashbook TILL-1 EUR\n2026-02-30\t1.00\tx\n")
@@ -110,6 +114,7 @@ def test_a_parse_error_exits_1_with_the_position_on_stderr(tmp_path: Path) -> No
     )
 
 
+@pytest.mark.usefixtures("cashbook_only")
 def test_an_unknown_format_is_a_parse_error_naming_the_known_ones(till: Path) -> None:
     result = CliRunner().invoke(main, ["parse", "--format", "mt941", str(till)])
     assert result.exit_code == 1
@@ -120,3 +125,46 @@ def test_a_missing_file_is_an_error(tmp_path: Path) -> None:
     result = CliRunner().invoke(main, ["parse", str(tmp_path / "nope.xml")])
     assert result.exit_code == 1
     assert "nope.xml: cannot read: No such file or directory" in result.stderr
+
+
+DATA = Path(__file__).resolve().parent / "data"
+
+
+def test_a_real_camt_statement_through_the_default_registry() -> None:
+    result = CliRunner().invoke(main, ["parse", str(DATA / "camt" / "camt053_de_v08.xml")])
+    assert result.exit_code == 0, result.output
+    (statement,) = json.loads(result.output)["statements"]
+    assert statement["format"] == "camt.053"
+    assert statement["account"]["iban"] == "DE89370400440532013000"
+    assert statement["opening_balance"] == {
+        "amount": "1000.00",
+        "currency": "EUR",
+        "date": "2026-03-01",
+    }
+    first = statement["movements"][0]
+    assert (first["transaction_id"], first["end_to_end_id"], first["amount"]) == (
+        "TX-A",
+        "E2E-A",
+        "100.00",
+    )
+    assert first["counterparty"]["name"] == "Anna Kundin"
+
+
+def test_hostile_xml_is_refused_with_exit_1() -> None:
+    path = DATA / "camt" / "hostile_external_entity.xml"
+    result = CliRunner().invoke(main, ["parse", str(path)])
+    assert result.exit_code == 1
+    assert result.stderr.startswith(f"paymatch parse: {path}, line 1: the XML declares a DOCTYPE")
+
+
+def test_mt940_in_cp850_reads_its_umlauts() -> None:
+    path = DATA / "mt940" / "german_sepa_cp850.sta"
+    result = CliRunner().invoke(main, ["parse", str(path)])
+    assert result.exit_code == 0, result.output
+    names = [
+        movement["counterparty"]["name"]
+        for statement in json.loads(result.output)["statements"]
+        for movement in statement["movements"]
+    ]
+    assert "Stadtwerke Überlingen" in names
+    assert "Hans Weiß" in names
