@@ -6,6 +6,10 @@ Run: ``python benchmarks/parse_camt.py [entries] [streamed-entries]`` (defaults 
 * the time ``CamtParser.parse`` takes for a generated camt.053.001.08 with ``entries`` entries,
   next to a minimal lxml ``iterparse`` that extracts six fields per entry (amount, sign, booking
   date, Ustrd, name, AcctSvcrRef) — the floor any lxml-based reader stands on;
+* the time of each CAMT parser from PyPI that is installed (``camt053``,
+  ``bankstatementparser``) on the same data, and paymatch's time relative to it; these are
+  benchmark-only tools, not dependencies of paymatch (``pip install camt053
+  bankstatementparser`` to compare);
 * the peak RSS of a child process that streams a generated file with ``streamed-entries`` entries
   from a temporary file through ``iter_movements``.
 
@@ -14,13 +18,14 @@ Not a test: figures depend on the machine.
 
 from __future__ import annotations
 
+import importlib.util
 import io
 import resource
 import subprocess
 import sys
 import tempfile
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 from lxml import etree
@@ -83,6 +88,43 @@ def minimal_lxml(data: bytes) -> int:
     return found
 
 
+def camt053_parse(data: bytes) -> int:
+    """PyPI ``camt053``: ``parse_document`` takes the XML as a string, gives typed entries."""
+    import camt053  # type: ignore[import-not-found,unused-ignore]
+
+    document = camt053.parse_document(data.decode("utf-8"))
+    return sum(len(statement.entries) for statement in document.statements)
+
+
+def bankstatementparser_parse(data: bytes) -> int:
+    """PyPI ``bankstatementparser``: ``CamtParser.from_bytes(...).parse()`` gives a DataFrame."""
+    from bankstatementparser import CamtParser as Parser  # type: ignore[import-not-found,unused-ignore]
+
+    return len(Parser.from_bytes(data).parse())
+
+
+#: PyPI CAMT parsers compared when installed: (distribution = module name, one parse).
+OTHERS: tuple[tuple[str, Callable[[bytes], int]], ...] = (
+    ("camt053", camt053_parse),
+    ("bankstatementparser", bankstatementparser_parse),
+)
+
+
+def compare_others(data: bytes, entries: int, ours: float) -> None:
+    """Time each installed PyPI CAMT parser on ``data``; say how to install a missing one."""
+    for name, parse in OTHERS:
+        label = f"  {name} (PyPI):"
+        if importlib.util.find_spec(name) is None:
+            print(f"{label:28s}not installed (benchmark only: pip install {name})")
+            continue
+        count = parse(data)
+        if count != entries:
+            print(f"{label:28s}read {count:,} entries instead of {entries:,}; not timed")
+            continue
+        theirs = best_of(3, lambda parse=parse: parse(data))
+        print(f"{label:28s}{theirs * 1000:8.0f} ms   paymatch takes {ours / theirs:.2f}x its time")
+
+
 def best_of(runs: int, work: object) -> float:
     assert callable(work)
     times = []
@@ -127,6 +169,7 @@ def main() -> None:
     print(f"camt.053 with {entries:,} entries ({len(data) / 1e6:.1f} MB)")
     print(f"  paymatch parse:           {ours * 1000:8.0f} ms")
     print(f"  minimal lxml (6 fields):  {floor * 1000:8.0f} ms   ratio {ours / floor:.1f}x")
+    compare_others(data, entries, ours)
     with tempfile.TemporaryDirectory() as folder:
         path = Path(folder) / "huge.xml"
         with path.open("w", encoding="utf-8") as out:

@@ -176,34 +176,57 @@ class _Index:
     """Every element under one element by its local path (``NtryDtls/TxDtls/Refs/TxId``).
 
     One walk over an entry replaces dozens of ElementPath look-ups, which dominate the time
-    otherwise; ``find`` gives the first element on a path, as ElementPath does.
+    otherwise; ``find`` gives the first element on a path, as ElementPath does. The walk is
+    lxml's own ``iterdescendants`` (document order), each element's path built from its
+    parent's; an index cut out with ``only_child`` shares the dict and adds a key prefix.
     """
+
+    __slots__ = ("element", "paths", "prefix")
 
     def __init__(self, element: etree._Element, *, walk: bool = True) -> None:
         self.element = element
         self.paths: dict[str, list[etree._Element]] = {}
+        self.prefix = ""
         if walk:
-            self._walk(element, "")
+            self._walk(element)
 
     def only_child(self, path: str) -> _Index:
         """The index of the one element on ``path``, cut out of this index without a new walk."""
-        (element,) = self.paths[path]
+        (element,) = self.paths[self.prefix + path]
         index = _Index(element, walk=False)
-        prefix = path + "/"
-        index.paths = {
-            key[len(prefix) :]: found for key, found in self.paths.items() if key.startswith(prefix)
-        }
+        index.paths = self.paths
+        index.prefix = self.prefix + path + "/"
         return index
 
-    def _walk(self, element: etree._Element, prefix: str) -> None:
-        for child in element:
+    def _walk(self, element: etree._Element) -> None:
+        paths = self.paths
+        local = _LOCAL_NAMES
+        prefixes: dict[etree._Element | None, str] = {element: ""}
+        for child in element.iterdescendants():
             tag = child.tag
-            if not isinstance(tag, str):
-                continue
-            path = prefix + tag[tag.rfind("}") + 1 :]
-            self.paths.setdefault(path, []).append(child)
-            if len(child):
-                self._walk(child, path + "/")
+            name = local.get(tag)
+            if name is None:
+                if not isinstance(tag, str):
+                    continue  # comments and processing instructions (removed by the parser)
+                name = _local_name(tag)
+            path = prefixes[child.getparent()] + name
+            prefixes[child] = path + "/"
+            found = paths.get(path)
+            if found is None:
+                paths[path] = [child]
+            else:
+                found.append(child)
+
+
+#: Qualified tag -> local name, filled as tags are met (a document uses a few dozen).
+_LOCAL_NAMES: dict[object, str] = {}
+
+
+def _local_name(tag: str) -> str:
+    name = tag[tag.rfind("}") + 1 :]
+    if len(_LOCAL_NAMES) < 4096:  # bounded: tags come from untrusted input
+        _LOCAL_NAMES[tag] = name
+    return name
 
 
 _Node = etree._Element | _Index
@@ -231,17 +254,26 @@ class _Reader:
 
     def find(self, node: _Node, path: str) -> etree._Element | None:
         if isinstance(node, _Index):
-            found = node.paths.get(path)
+            found = node.paths.get(node.prefix + path)
             return found[0] if found else None
         return node.find(self._q(path))
 
     def all(self, node: _Node, path: str) -> list[etree._Element]:
         if isinstance(node, _Index):
-            return node.paths.get(path, [])
+            return node.paths.get(node.prefix + path) or []
         return node.findall(self._q(path))
 
     def text(self, node: _Node, *paths: str) -> str | None:
         """The stripped text of the first of ``paths`` that has any."""
+        if isinstance(node, _Index):  # the common case, without a find call per path
+            get, prefix = node.paths.get, node.prefix
+            for path in paths:
+                elements = get(prefix + path)
+                if elements:
+                    value = _clean(elements[0].text)
+                    if value is not None:
+                        return value
+            return None
         for path in paths:
             found = self.find(node, path)
             if found is not None:
@@ -313,7 +345,17 @@ class _Reader:
 
     def date_of(self, element: etree._Element, path: str) -> dt.date:
         """The date an element holds directly or in its ``Dt``/``DtTm`` child."""
-        for child in (self.find(element, "Dt"), self.find(element, "DtTm"), element):
+        # The first Dt and DtTm children, as ``find`` gives them, in one pass over the children.
+        dt_tag, dt_tm_tag = self._q("Dt"), self._q("DtTm")
+        day: etree._Element | None = None
+        moment: etree._Element | None = None
+        for sub in element:
+            tag = sub.tag
+            if tag == dt_tag:
+                day = day if day is not None else sub
+            elif tag == dt_tm_tag:
+                moment = moment if moment is not None else sub
+        for child in (day, moment, element):
             if child is None:
                 continue
             text = (child.text or "").strip()
