@@ -473,15 +473,24 @@ class _Reader:
         if rest and _STATEMENT_LINE.match(first) is None:  # a bank that wrapped subfields 1-6
             first, rest = first + rest[0], rest[1:]
         parser = _LineCursor(self, field, first)
-        value_date = parser.value_date()
-        entry = parser.entry_date(value_date)
-        mark = parser.mark()
-        parser.funds_code()
-        amount_text = parser.amount()
-        swift_code = parser.type_code()
+        whole = _LINE_61.match(first)
+        if whole is not None:  # the common case: subfields 1 to 6 in one match
+            value_date = self.date(field, whole.group(1), 0)
+            entry = parser.entry(whole.group(2), value_date, 6)
+            mark, amount_text, swift_code = whole.group(3, 4, 5)
+            parser.amount_offset = whole.start(4)
+            line_rest = first[whole.end() :]
+        else:  # read step by step, to say where it goes wrong
+            value_date = parser.value_date()
+            entry = parser.entry_date(value_date)
+            mark = parser.mark()
+            parser.funds_code()
+            amount_text = parser.amount()
+            swift_code = parser.type_code()
+            line_rest = parser.rest()
         # subfield 7, customer reference 16x; subfield 8, "//" and bank reference 16x;
         # some banks write more on the line (a name): it joins the supplementary details
-        customer_text, _, bank_text = parser.rest().partition("//")
+        customer_text, _, bank_text = line_rest.partition("//")
         overflow = customer_text[16:] + bank_text[16:]
         customer_text, bank_text = customer_text[:16], bank_text[:16]
         supplementary = " ".join(part.strip() for part in (overflow, *rest) if part.strip())
@@ -806,6 +815,9 @@ _MARK = re.compile(r"R?[CD]")
 _FUNDS_CODE = re.compile(r"[A-Z]?(?=\d)")
 _AMOUNT_DIGITS = re.compile(r"\d[\d,]*")
 _TYPE_CODE = re.compile(r"[A-Z][A-Z0-9 ]{3}")
+#: The same subfields 1 to 6 in one pattern (value date, entry date, mark, funds code,
+#: amount, type); where it does not match, _LineCursor reads them one by one.
+_LINE_61 = re.compile(r"(\d{6})(\d{4})?(R?[CD])(?:[A-Z](?=\d))?(\d[\d,]*)([A-Z][A-Z0-9 ]{3})")
 
 
 class _LineCursor:
@@ -831,7 +843,10 @@ class _LineCursor:
     def entry_date(self, value_date: dt.date) -> dt.date | None:
         """Subfield 2, MMDD: the year is the value date's, or the next/previous at new year."""
         offset = self.position
-        text = self.take(_ENTRY_DATE, ":61: entry date MMDD")
+        return self.entry(self.take(_ENTRY_DATE, ":61: entry date MMDD"), value_date, offset)
+
+    def entry(self, text: str | None, value_date: dt.date, offset: int) -> dt.date | None:
+        """The entry date ``text`` (MMDD, at ``offset``) nearest to the value date."""
         if not text:
             return None
         month, day = int(text[:2]), int(text[2:])

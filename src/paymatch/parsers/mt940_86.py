@@ -27,6 +27,7 @@ ends, so the pieces are joined without inserting anything.
 
 from __future__ import annotations
 
+import functools
 import re
 
 import attrs
@@ -75,7 +76,7 @@ def is_german(text: str) -> bool:
 def german_details(text: str) -> GermanDetails:
     """Split a structured German ``:86:`` (see :func:`is_german`) into its sub-fields."""
     separator = text[3]
-    pieces = re.split(re.escape(separator) + r"(\d\d)", text[3:])
+    pieces = _separator_pattern(separator).split(text[3:])
     fields: dict[str, str] = {}
     for number, value in zip(pieces[1::2], pieces[2::2], strict=True):
         fields[number] = fields.get(number, "") + value
@@ -92,6 +93,12 @@ def german_details(text: str) -> GermanDetails:
         text_key_extension=_clean(fields.get("34")),
         sepa=sepa,
     )
+
+
+@functools.lru_cache(maxsize=16)
+def _separator_pattern(separator: str) -> re.Pattern[str]:
+    """The pattern that splits a German :86: at ``separator`` and two digits."""
+    return re.compile(re.escape(separator) + r"(\d\d)")
 
 
 def _clean(value: str | None) -> str | None:
