@@ -52,3 +52,25 @@ def test_demo_job_prints_the_folders_of_the_bundled_statement() -> None:
         "AU-2002": "25.00",
         "RE-1007": "0.00",
     }
+
+
+def test_the_bundled_camt_statement_parses_and_balances() -> None:
+    import paymatch
+
+    path = ROOT / "examples" / "data" / "statement.camt053.xml"
+    result = paymatch.parse(path.read_bytes(), filename=path.name)
+    assert result.format == "camt.053"
+    assert result.diagnostics == ()  # opening 1000.00 + booked movements = closing 1832.10
+    (statement,) = result.statements
+    assert [
+        (str(m.amount.amount), m.booking_type.value, m.status.value) for m in statement.movements
+    ] == [
+        ("119.00", "incoming", "completed"),
+        ("200.00", "incoming", "completed"),
+        ("50.00", "incoming", "completed"),
+        ("98.00", "incoming", "completed"),
+        ("60.00", "incoming", "completed"),
+        ("-4.90", "fee", "completed"),
+        ("310.00", "incoming", "completed"),
+        ("75.00", "incoming", "pending"),
+    ]
