@@ -35,7 +35,7 @@ import hashlib
 import heapq
 import re
 from array import array
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from decimal import Decimal
 from typing import BinaryIO
 
@@ -289,6 +289,18 @@ class _Reader:
         line = None if element is None else _line(element)
         return ParseError(reason, source=self.source, line=line, path=path)
 
+    def checked(
+        self, check: Callable[[str], str], value: str | None, code: str, message: str, path: str
+    ) -> str | None:
+        """``check(value)`` (an IBAN or BIC made compact), or ``None`` and a warning if invalid."""
+        if value is None:
+            return None
+        try:
+            return check(value)
+        except InvalidValueError as error:
+            self.note(Severity.WARNING, code, f"{message}: {error.reason}", path)
+            return None
+
     def note(self, severity: Severity, code: str, message: str, path: str | None) -> None:
         position = SourcePosition(source=self.source, path=path)
         self.diagnostics.append(
@@ -390,17 +402,16 @@ class _Reader:
         other = self.text(account, "Id/Othr/Id", "Id/PrtryAcct/Id", "Id/BBAN", "Id/UPIC")
         if iban is None and other is None:
             raise self.fail("expected <Acct><Id><IBAN> or <Othr><Id>", f"{path}/Acct/Id", account)
-        if iban is not None:
-            try:
-                iban = compact_iban(iban)
-            except InvalidValueError as error:
-                self.note(
-                    Severity.WARNING,
-                    "invalid_iban",
-                    f"the account IBAN is invalid and kept as identifier: {error.reason}",
-                    f"{path}/Acct/Id/IBAN",
-                )
-                other, iban = iban, None
+        valid = self.checked(
+            compact_iban,
+            iban,
+            "invalid_iban",
+            "the account IBAN is invalid and kept as identifier",
+            f"{path}/Acct/Id/IBAN",
+        )
+        if iban is not None and valid is None:
+            other = iban
+        iban = valid
         currency_text = self.text(account, "Ccy")
         currency = None
         if currency_text is not None:
@@ -698,28 +709,19 @@ class _Reader:
             f"RltdAgts/{side}Agt/FinInstnId/BIC",
             f"RltdAgts/{side}Agt/FinInstnId/BICFI",
         )
-        if iban is not None:
-            try:
-                iban = compact_iban(iban)
-            except InvalidValueError as error:
-                self.note(
-                    Severity.WARNING,
-                    "invalid_iban",
-                    f"the counterparty IBAN is invalid and kept as account number: {error.reason}",
-                    path,
-                )
-                other, iban = iban, None
-        if bic is not None:
-            try:
-                bic = compact_bic(bic)
-            except InvalidValueError as error:
-                self.note(
-                    Severity.WARNING,
-                    "invalid_bic",
-                    f"the counterparty BIC is invalid and left out: {error.reason}",
-                    path,
-                )
-                bic = None
+        valid = self.checked(
+            compact_iban,
+            iban,
+            "invalid_iban",
+            "the counterparty IBAN is invalid and kept as account number",
+            path,
+        )
+        if iban is not None and valid is None:
+            other = iban
+        iban = valid
+        bic = self.checked(
+            compact_bic, bic, "invalid_bic", "the counterparty BIC is invalid and left out", path
+        )
         return Counterparty(
             name=name, iban=iban, bic=bic, account_number=other, ultimate_name=ultimate
         )
