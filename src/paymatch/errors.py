@@ -100,14 +100,27 @@ class ParseError(PaymatchError, ValueError):
     @property
     def position(self) -> str:
         """``"march.sta, line 12, column 5"`` or ``"march.xml, /Document/.../Stmt[1]"``."""
-        parts = [self.source or "<data>"]
-        if self.line is not None:
-            parts.append(f"line {self.line}")
-        if self.column is not None:
-            parts.append(f"column {self.column}")
-        if self.path is not None:
-            parts.append(self.path)
-        return ", ".join(parts)
+        return describe_position(self.source, self.line, self.column, self.path)
+
+
+def describe_position(
+    source: str | None, line: int | None, column: int | None, path: str | None
+) -> str:
+    """Where something is, as errors and diagnostics say it: ``"a.sta, line 3, column 1"``.
+
+    Shared with ``SourcePosition`` so both spell positions the same; not public API.
+
+    >>> describe_position(None, None, None, "/Document/BkToCstmrStmt")
+    '<data>, /Document/BkToCstmrStmt'
+    """
+    parts = [source or "<data>"]
+    if line is not None:
+        parts.append(f"line {line}")
+    if column is not None:
+        parts.append(f"column {column}")
+    if path is not None:
+        parts.append(path)
+    return ", ".join(parts)
 
 
 class UnsafeInputError(ParseError):

@@ -16,6 +16,7 @@ from collections.abc import Iterable
 import attrs
 from moneyed import Money
 
+from paymatch.errors import describe_position
 from paymatch.model import _checks
 from paymatch.model.identifiers import compact_bic, compact_iban, compact_rf
 from paymatch.model.money import normalised_amount
@@ -99,14 +100,7 @@ class SourcePosition:
     path: str | None = attrs.field(default=None, validator=_checks.optional_text)
 
     def __str__(self) -> str:
-        parts = [self.source or "<data>"]
-        if self.line is not None:
-            parts.append(f"line {self.line}")
-        if self.column is not None:
-            parts.append(f"column {self.column}")
-        if self.path is not None:
-            parts.append(self.path)
-        return ", ".join(parts)
+        return describe_position(self.source, self.line, self.column, self.path)
 
 
 #: Bank references that mean "no reference" and so cannot identify a movement.
