@@ -3,6 +3,10 @@
 attrs calls a validator as ``validator(instance, attribute, value)``; each one
 here raises :class:`~paymatch.errors.InvalidValueError` naming
 ``<Class>.<field>`` so a caller sees which value of which object was refused.
+
+Parsers build a validated movement per statement line, so each validator first
+accepts the common good value with one cheap test (exact type, already
+stripped) and only then takes the slower path that finds the reason to refuse.
 """
 
 from __future__ import annotations
@@ -27,6 +31,8 @@ def field_name(instance: object, attribute: attrs.Attribute[Any]) -> str:
 
 def text(instance: object, attribute: attrs.Attribute[Any], value: object) -> None:
     """A non-empty string without leading or trailing blanks."""
+    if type(value) is str and value and value == value.strip():
+        return
     if not isinstance(value, str):
         raise InvalidValueError(
             field_name(instance, attribute), f"must be a string, got {type(value).__name__}"
@@ -42,8 +48,9 @@ def text(instance: object, attribute: attrs.Attribute[Any], value: object) -> No
 
 def optional_text(instance: object, attribute: attrs.Attribute[Any], value: object) -> None:
     """``None`` or a non-empty string; an empty string is refused so absence has one spelling."""
-    if value is not None:
-        text(instance, attribute, value)
+    if value is None or (type(value) is str and value and value == value.strip()):
+        return
+    text(instance, attribute, value)
 
 
 def of_type(kind: type | tuple[type, ...], *, optional: bool = False) -> Validator:
@@ -51,7 +58,7 @@ def of_type(kind: type | tuple[type, ...], *, optional: bool = False) -> Validat
     names = kind.__name__ if isinstance(kind, type) else " or ".join(k.__name__ for k in kind)
 
     def check(instance: object, attribute: attrs.Attribute[Any], value: object) -> None:
-        if value is None and optional:
+        if type(value) is kind or (value is None and optional):
             return
         # bool is an int and datetime a date; neither is what a field of the other means.
         wrong_bool = isinstance(value, bool) and kind is int
@@ -70,6 +77,8 @@ def at_least(minimum: int, *, optional: bool = False) -> Validator:
     is_int = of_type(int, optional=optional)
 
     def check(instance: object, attribute: attrs.Attribute[Any], value: object) -> None:
+        if type(value) is int and value >= minimum:
+            return
         is_int(instance, attribute, value)
         if isinstance(value, int) and value < minimum:
             raise InvalidValueError(
@@ -81,6 +90,8 @@ def at_least(minimum: int, *, optional: bool = False) -> Validator:
 
 def money(instance: object, attribute: attrs.Attribute[Any], value: object) -> None:
     """A ``moneyed.Money`` with a finite amount."""
+    if type(value) is Money and value.amount.is_finite():
+        return
     if not isinstance(value, Money):
         raise InvalidValueError(
             field_name(instance, attribute),
