@@ -16,8 +16,20 @@ from hypothesis import strategies as st
 from paymatch.errors import ParseError
 from paymatch.model import BookingType, Movement, Status
 from paymatch.parsers.base import Parser
-from paymatch.parsers.mt940 import MT940_PARSER, MT942_PARSER, parsers
+from paymatch.parsers.mt940 import (
+    _LINE_BREAK,
+    MT940_PARSER,
+    MT942_PARSER,
+    _fields,
+    _Reader,
+    _scan,
+    parsers,
+)
+from paymatch.parsers.mt940_86 import german_details
 from paymatch.parsers.result import ParseResult
+from paymatch.parsers.sepa_purpose import split_sepa_keys
+from paymatch.parsers.text import decode
+from paymatch.parsers.transaction_codes import booking_type_from_gvc
 
 DATA = Path(__file__).parent / "data" / "mt940"
 CONFORMANCE = Path(__file__).resolve().parents[2] / "shared" / "conformance" / "wolph-mt940"
@@ -376,6 +388,130 @@ def test_fuzz_only_parse_error_escapes(data: bytes) -> None:
         with contextlib.suppress(ParseError):
             list(parser.iter_movements(io.BytesIO(data)))
         assert 0.0 <= parser.detect(data, None) <= 1.0
+
+
+# --- the fast path: movements in one match, the rest line by line -----------------------------
+
+
+def read_fields(fields_of: str, text: str) -> object:
+    """What the reader makes of ``text`` split by ``_scan`` or line by line by ``_fields``."""
+    reader = _Reader("mt940", "x.sta")
+    if fields_of == "scan":
+        fields = _scan(text, "x.sta", reader.skipped)
+    else:
+        fields = _fields(enumerate(_LINE_BREAK.split(text), 1), "x.sta", reader.skipped)
+    try:
+        items = list(reader.read(fields))
+    except ParseError as error:
+        return (error.reason, error.line, error.column)
+    return items, reader.diagnostics
+
+
+#: Pieces that move text between the fast path and the line reader: line breaks of each kind,
+#: field and message ends, envelope and transmission characters, continuation lines.
+SPLICES = ["\r\n", "\n", "\r", "\r\n-\r\n", ":86:", ":61:", "?2", " ", "-", "{", "\x03", "\r\n "]
+
+
+@st.composite
+def spliced_texts(draw: st.DrawFn) -> str:
+    text, _ = decode(draw(st.sampled_from(SAMPLES)))
+    for _ in range(draw(st.integers(0, 4))):
+        position = draw(st.integers(0, len(text)))
+        text = text[:position] + draw(st.sampled_from(SPLICES)) + text[position:]
+    return text
+
+
+@settings(max_examples=300, deadline=2000, suppress_health_check=[HealthCheck.too_slow])
+@given(spliced_texts())
+def test_fast_path_reads_what_the_line_reader_reads(text: str) -> None:
+    assert read_fields("scan", text) == read_fields("lines", text)
+
+
+@pytest.mark.parametrize(
+    ("after_86", "remittance"),
+    [
+        (b"-B\r\n", "A-B"),  # "-" opens a line, but the line is not a message end
+        (b" B\r\n", "A B"),  # a blank opens the line
+        (b":B\r\n", "A:B"),  # a colon, but no tag
+        (b"\r\n\r\nB\r\n", "AB"),  # empty lines inside the field are skipped
+        (b":86:?21B\r\n", "AB"),  # a second :86: continues the first
+    ],
+)
+def test_movements_the_fast_path_leaves_read_as_before(after_86: bytes, remittance: str) -> None:
+    movement = b":61:2601020102C1,00NTRFNONREF//REF-1\r\n:86:166?20SVWZ+A\r\n" + after_86
+    data = HEAD + movement + b":62F:C260102EUR1,00\r\n-"
+    result = MT940_PARSER.parse(data, source="x.sta")
+    (moved,) = result.statements[0].movements
+    assert moved.remittance_info == remittance
+    assert moved.source is not None
+    assert (moved.source.line, moved.source.column) == (4, 5)
+    assert codes(result) == []
+
+
+def test_transmission_characters_and_line_numbers_after_fast_and_slow_movements() -> None:
+    fast = b":61:2601020102C1,00NTRFNONREF//R1\r\n:86:166?20SVWZ+A\r\n?21B\r\n"
+    wrapped = b":61:2601020102C2,00NTRFNONREF//R2\r\nSUPPLEMENTARY\r\n"
+    data = HEAD + fast + wrapped + fast.replace(b"R1", b"R3") + b":62F:C260102EUR4,00\r\n-"
+    plain = MT940_PARSER.parse(data, source="x.sta").statements
+    assert [m.source.line for m in plain[0].movements if m.source] == [4, 7, 9]
+    assert [m.remittance_info for m in plain[0].movements] == ["AB", "SUPPLEMENTARY", "AB"]
+    framed = MT940_PARSER.parse(b"\x01" + data + b"\x03", source="x.sta").statements
+    assert framed == plain
+
+
+def test_a_repeated_invalid_counterparty_iban_is_reported_each_time() -> None:
+    line = b":61:2601020102C1,00NTRFNONREF\r\n:86:166?20SVWZ+Miete?31DE89370400440532013001\r\n"
+    data = HEAD + line + line.replace(b"Miete", b"Pacht") + b":62F:C260102EUR2,00\r\n-"
+    result = MT940_PARSER.parse(data, source="x.sta")
+    assert codes(result) == ["invalid_iban", "invalid_iban"]
+    assert [d.position.line for d in result.diagnostics if d.position] == [4, 6]
+    assert {m.counterparty.account_number for m in result.statements[0].movements} == {
+        "DE89370400440532013001"
+    }
+
+
+# --- helpers shared with other formats --------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("data", "encoding"),
+    [
+        (b"\xe4" * 5 + b"\x84", "cp1252"),  # five cp1252 "ä" outweigh one cp850 "ä"
+        (b"\xe4" + b"\x84" * 5, "cp850"),
+        ("Grüße, Öl, Maß: 5 €".encode("cp1252"), "cp1252"),
+        ("Grüße, Öl, Maß".encode("cp850"), "cp850"),
+    ],
+)
+def test_decode_weighs_every_high_byte(data: bytes, encoding: str) -> None:
+    assert decode(data) == (data.decode(encoding), encoding)
+
+
+def test_sepa_keys_at_piece_starts_after_blanks_and_cut_across_pieces() -> None:
+    assert split_sepa_keys(["EREF+E1", "MREF+M1", "S", "VWZ+Text ", "und mehr"]) == (
+        None,
+        {"EREF": "E1", "MREF": "M1", "SVWZ": "Text und mehr"},
+    )
+    # inside a word a key opens nothing; given twice, its values are joined
+    assert split_sepa_keys(["Vorab XEREF+1 SVWZ+A", "SVWZ+B", "KREF+"]) == (
+        "Vorab XEREF+1",
+        {"SVWZ": "A B"},
+    )
+    assert split_sepa_keys([]) == (None, {})
+
+
+def test_german_sub_field_given_twice_is_joined() -> None:
+    details = german_details("166?20SVWZ+Rech?32Anna?20nung 7?33 Weiß")
+    assert (details.purpose, details.sepa, details.name) == (
+        None,
+        {"SVWZ": "Rechnung 7"},
+        "Anna Weiß",
+    )
+
+
+def test_gvc_booking_type_bare_or_with_swift_code() -> None:
+    for code in ("166", " 166 ", "NTRF+166", "ntrf+166"):
+        assert booking_type_from_gvc(code, credit=True) is BookingType.INCOMING
+    assert booking_type_from_gvc("999", credit=True) is None
 
 
 # --- conformance: WoLpH/mt940's test files and expectations -----------------------------------

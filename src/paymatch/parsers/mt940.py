@@ -28,14 +28,15 @@ from __future__ import annotations
 
 import calendar
 import datetime as dt
+import functools
 import re
 from collections import Counter
 from collections.abc import Callable, Iterable, Iterator
 from decimal import Decimal
-from typing import Any, BinaryIO, TypeVar
+from typing import Any, BinaryIO, NamedTuple, TypeVar
 
 import attrs
-from moneyed import Money
+from moneyed import Currency, Money
 
 from paymatch.errors import InvalidValueError, ParseError
 from paymatch.model import (
@@ -75,9 +76,6 @@ _LINE_BREAK = re.compile(r"\r\n|\r|\n")
 #: :60a:/:62a:/:64:/:65: balance: 1!a6!n3!a15d (D/C mark, date YYMMDD, currency, amount);
 #: some banks pad the amount beyond 15 characters with zeros or leave out the currency.
 _BALANCE = re.compile(r"([CD])(\d{6})([A-Z]{3})?(\d[\d,]*)\s*$")
-#: The amount format "15d": digits with a decimal comma (the comma is mandatory in SWIFT,
-#: but some banks leave it out of whole amounts).
-_AMOUNT = re.compile(r"\d+(?:,\d*)?")
 #: :90D:/:90C: number of entries and sum: 5n3!a15d.
 _TOTAL = re.compile(r"(\d{1,5})([A-Z]{3})(\d[\d,]*)\s*$")
 #: :34F: floor limit: 3!a[1!a]15d.
@@ -102,16 +100,38 @@ _KNOWN_TAGS = frozenset(
 _T = TypeVar("_T")
 #: Start and end of a FIN message as some banks' exports keep them (SOH, ETX).
 _TRANSMISSION = "\x01\x03"
+#: Subfields 1 to 6 of :61: (SWIFT MT940 field 61: value date, entry date, mark, funds code,
+#: amount, type; groups 1 to 5) and the rest of the line (group 6).
+_SUBFIELDS = r"(\d{6})(\d{4})?(R?[CD])(?:[A-Z](?=\d))?(\d[\d,]*)([A-Z][A-Z0-9 ]{3})(.*)"
+#: The subfields of a :61: line; where they do not match, _LineCursor reads them one by one.
+_LINE_61 = re.compile(_SUBFIELDS)
+#: A movement as nearly every bank writes it, for :func:`_scan` to read in one match: a
+#: one-line :61: whose subfields match (groups 1 to 6) and at most one :86: (group 7, its
+#: lines), then a line that :func:`_fields` reads as the start of another field (not :86:) or
+#: of a message end, or the end of the text. Lines after the first of :86: start with neither
+#: a blank nor "{", "-" or ":", so they continue it; no line exceeds _MAX_LINE. Line breaks
+#: are "\n" only, and the text has no transmission characters. Anything else is left to
+#: :func:`_fields`.
+_ENTRY = re.compile(
+    rf":61:(?=[^\n]{{0,{_MAX_LINE - 4}}}(?:\n|\Z)){_SUBFIELDS}"
+    rf"(?:\n:86:([^\n]{{0,{_MAX_LINE - 4}}}(?:\n[^-{{:\s][^\n]{{0,{_MAX_LINE - 1}}})*))?"
+    rf"(?=\n(?=[^\n]{{0,{_MAX_LINE}}}(?:\n|\Z))(?::(?!86:)(?:\d{{2,3}}[A-Z]?|NS):|-\}}|-(?:\n|\Z))"
+    r"|\n?\Z)"
+)
 
 
-@attrs.frozen
-class _Field:
-    """One tagged field: its tag, its text lines, and where its value starts."""
+class _Field(NamedTuple):
+    """One tagged field: its tag, its text lines, and where its value starts.
+
+    A :61: that :func:`_scan` read with its :86: in one match of :data:`_ENTRY`
+    has that match as ``entry`` (and no lines); other fields have ``None``.
+    """
 
     tag: str
     lines: tuple[str, ...]
     line: int
     column: int
+    entry: re.Match[str] | None = None
 
 
 @attrs.frozen
@@ -148,7 +168,7 @@ class Mt940Parser:
         reader = _Reader(self.name, source)
         statements: list[Statement] = []
         movements: list[Movement] = []
-        for item in reader.read(enumerate(_LINE_BREAK.split(text), 1)):
+        for item in reader.read(_scan(text, source, reader.skipped)):
             if isinstance(item, Movement):
                 movements.append(item)
                 continue
@@ -160,7 +180,7 @@ class Mt940Parser:
         """The movements of ``stream`` one by one; the encoding is sniffed from its start."""
         reader = _Reader(self.name, source)
         seen: Counter[str] = Counter()
-        for item in reader.read(_stream_lines(stream, source)):
+        for item in reader.read(_fields(_stream_lines(stream, source), source, reader.skipped)):
             if isinstance(item, _StatementEnd):
                 seen.clear()
                 continue
@@ -272,6 +292,39 @@ def _fields(
         yield _Field(tag, tuple(values), *start)
 
 
+def _scan(text: str, source: str | None, skipped: list[int]) -> Iterator[_Field | None]:
+    """The fields of ``text`` as :func:`_fields` reads them from its lines, only faster.
+
+    Each movement that :data:`_ENTRY` matches is one :61: field carrying its :86:
+    text; the lines around them (headers, balances, message ends and movements the
+    pattern leaves, which start and end at field boundaries) go to :func:`_fields`.
+    Line numbers are counted between matches, not line by line. A text with the
+    transmission characters (rare) is all read by :func:`_fields`.
+    """
+    if "\x01" in text or "\x03" in text:
+        yield from _fields(enumerate(_LINE_BREAK.split(text), 1), source, skipped)
+        return
+    # "\r\n", "\r" and "\n" break lines (_LINE_BREAK); the "\n" in front makes every
+    # line, the first included, follow one
+    text = "\n" + text.replace("\r\n", "\n").replace("\r", "\n")
+    unread, line = 1, 1  # the offset and number of the first line not read yet
+    found = text.find("\n:61:")
+    while found >= 0:
+        entry = _ENTRY.match(text, found + 1)
+        if entry is None:
+            found = text.find("\n:61:", found + 1)
+            continue
+        if unread <= found:
+            yield from _fields(enumerate(text[unread:found].split("\n"), line), source, skipped)
+            line += text.count("\n", unread, found + 1)
+        yield _Field("61", (), line, 5, entry)
+        unread = entry.end() + 1
+        line += text.count("\n", found + 1, unread)
+        found = text.find("\n:61:", entry.end())
+    if unread <= len(text):
+        yield from _fields(enumerate(text[unread:].split("\n"), line), source, skipped)
+
+
 @attrs.define
 class _Header:
     """What the fields of one statement said before and around its movements."""
@@ -303,16 +356,19 @@ class _Reader:
         self.diagnostics: list[Diagnostic] = []
         self.index = -1
         self.reported_tags: set[str] = set()
+        self.skipped: list[int] = []  # lines outside the messages (see _fields)
+        self.currencies: dict[str, Currency] = {}
 
-    def read(self, lines: Iterable[tuple[int, str]]) -> Iterator[Movement | _StatementEnd]:
+    def read(self, fields: Iterable[_Field | None]) -> Iterator[Movement | _StatementEnd]:
+        """The movements and statement ends of ``fields`` (of :func:`_fields` or :func:`_scan`)."""
         header: _Header | None = None
         pending: _Field | None = None  # a :61: waiting for its :86:
         details: list[_Field] = []
-        skipped: list[int] = []
-        for field in _fields(lines, self.source, skipped):
+        skipped = self.skipped
+        for field in fields:
             if pending is not None and (field is None or field.tag != "86"):
                 assert header is not None
-                yield self.movement(header, pending, details)
+                yield self.movement(header, pending, _information(details))
                 pending, details = None, []
             if field is None:
                 continue
@@ -340,8 +396,11 @@ class _Reader:
                 header.number = previous.number
                 self.index += 1
             if tag == "61":
-                pending = field
                 header.has_movements = True
+                if field.entry is None:
+                    pending = field
+                else:  # read with its :86: by _scan: no other :86: follows
+                    yield self.movement(header, field, _entry_information(field.entry))
             elif tag == "86":
                 if pending is not None:
                     details.append(field)
@@ -350,7 +409,7 @@ class _Reader:
                 self.header_field(header, field)
         if pending is not None:
             assert header is not None
-            yield self.movement(header, pending, details)
+            yield self.movement(header, pending, _information(details))
         if header is not None:
             yield from self.end_of(header)
         elif self.index < 0:
@@ -466,41 +525,22 @@ class _Reader:
             self.warn("invalid_iban", f"the account {text!r} is not a valid IBAN", field)
         return self.build(field, Account, kind=AccountKind.BANK, currency=currency, identifier=text)
 
-    def movement(self, header: _Header, field: _Field, details: list[_Field]) -> Movement:
-        """A :61: statement line and its :86: (SWIFT MT940 field 61, subfields 1 to 10)."""
+    def movement(self, header: _Header, field: _Field, information: str) -> Movement:
+        """A :61: statement line and its :86: text (SWIFT MT940 field 61, subfields 1 to 10)."""
         account = self.account(header, field)
-        first, rest = field.lines[0], field.lines[1:]
-        if rest and _STATEMENT_LINE.match(first) is None:  # a bank that wrapped subfields 1-6
-            first, rest = first + rest[0], rest[1:]
-        parser = _LineCursor(self, field, first)
-        whole = _LINE_61.match(first)
-        if whole is not None:  # the common case: subfields 1 to 6 in one match
-            value_date = self.date(field, whole.group(1), 0)
-            entry = parser.entry(whole.group(2), value_date, 6)
-            mark, amount_text, swift_code = whole.group(3, 4, 5)
-            parser.amount_offset = whole.start(4)
-            line_rest = first[whole.end() :]
-        else:  # read step by step, to say where it goes wrong
-            value_date = parser.value_date()
-            entry = parser.entry_date(value_date)
-            mark = parser.mark()
-            parser.funds_code()
-            amount_text = parser.amount()
-            swift_code = parser.type_code()
-            line_rest = parser.rest()
+        line = self.statement_line(field)
         # subfield 7, customer reference 16x; subfield 8, "//" and bank reference 16x;
         # some banks write more on the line (a name): it joins the supplementary details
-        customer_text, _, bank_text = line_rest.partition("//")
+        customer_text, _, bank_text = line.rest.partition("//")
         overflow = customer_text[16:] + bank_text[16:]
         customer_text, bank_text = customer_text[:16], bank_text[:16]
-        supplementary = " ".join(part.strip() for part in (overflow, *rest) if part.strip())
+        supplementary = _supplementary(overflow, line.more) if overflow or line.more else ""
+        mark, swift_code = line.mark, line.type_code
         reversal = mark.startswith("R")
         # RC reverses a credit (money goes out again), RD reverses a debit (money comes back)
         credit = mark in ("C", "RD")
-        amount = self.money(field, amount_text, account.currency, parser.amount_offset)
-        if not credit:
-            amount = -amount
-        information = "".join(line for detail in details for line in detail.lines)
+        value = self.decimal(field, line.amount, line.amount_offset)
+        currency = self.currency(field, account.currency)
         facts = _Facts(customer_reference=_reference(customer_text))
         gvc = self.details(information, facts, field, credit=credit) if information else None
         booking_type = self.booking_type(swift_code, gvc, field, credit=credit)
@@ -509,28 +549,67 @@ class _Reader:
         code = swift_code if gvc is None else f"{swift_code}+{gvc}"
         count, total = header.credits if credit else header.debits
         if credit:
-            header.credits = (count + 1, total + abs(amount.amount))
+            header.credits = (count + 1, total + value)
         else:
-            header.debits = (count + 1, total + abs(amount.amount))
-        return self.build(
-            field,
-            Movement,
-            account=account.key,
-            amount=amount,
-            booking_date=entry or value_date,
-            value_date=value_date,
-            booking_type=booking_type,
-            # an interim report (MT942) lists entries of the day, not a closed statement
-            status=Status.PENDING if header.is_mt942 else Status.COMPLETED,
-            counterparty=facts.counterparty,
-            remittance_info=facts.remittance_info or supplementary or None,
-            creditor_reference=facts.creditor_reference,
-            end_to_end_id=facts.end_to_end_id or facts.customer_reference,
-            mandate_id=facts.mandate_id,
-            bank_reference=self.bank_reference(header, bank_text, field),
-            bank_transaction_code=code.strip() or None,
-            reversal=reversal,
-            source=SourcePosition(source=self.source, line=field.line, column=field.column),
+            header.debits = (count + 1, total + value)
+        try:
+            return Movement(
+                account=account.key,
+                amount=Money(value if credit else -value, currency),
+                booking_date=line.entry_date or line.value_date,
+                value_date=line.value_date,
+                booking_type=booking_type,
+                # an interim report (MT942) lists entries of the day, not a closed statement
+                status=Status.PENDING if header.is_mt942 else Status.COMPLETED,
+                counterparty=facts.counterparty,
+                remittance_info=facts.remittance_info or supplementary or None,
+                creditor_reference=facts.creditor_reference,
+                end_to_end_id=facts.end_to_end_id or facts.customer_reference,
+                mandate_id=facts.mandate_id,
+                bank_reference=self.bank_reference(header, bank_text, field),
+                bank_transaction_code=code.strip() or None,
+                reversal=reversal,
+                source=SourcePosition(source=self.source, line=field.line, column=field.column),
+            )
+        except InvalidValueError as error:  # as self.build, without its cost per movement
+            raise self.error(field, str(error)) from None
+
+    def statement_line(self, field: _Field) -> _StatementLine:
+        """Subfields 1 to 6 of a :61: and what follows them; an error says where they go wrong."""
+        if field.entry is not None:  # _scan matched them already
+            return self.matched_line(field, field.entry, ())
+        first, more = field.lines[0], field.lines[1:]
+        if more and _STATEMENT_LINE.match(first) is None:  # a bank that wrapped subfields 1-6
+            first, more = first + more[0], more[1:]
+        whole = _LINE_61.match(first)
+        if whole is not None:  # the common case: subfields 1 to 6 in one match
+            return self.matched_line(field, whole, more)
+        cursor = _LineCursor(self, field, first)  # read step by step, to say where
+        value_date = cursor.value_date()
+        entry_date = cursor.entry_date(value_date)
+        mark = cursor.mark()
+        cursor.funds_code()
+        amount_offset = cursor.position
+        amount = cursor.amount()
+        type_code = cursor.type_code()
+        return _StatementLine(
+            value_date, entry_date, mark, amount, amount_offset, type_code, cursor.rest(), more
+        )
+
+    def matched_line(
+        self, field: _Field, whole: re.Match[str], more: tuple[str, ...]
+    ) -> _StatementLine:
+        """The statement line whose subfields ``whole`` matched (:data:`_SUBFIELDS`)."""
+        value_date = self.date(field, whole.group(1), 0)
+        return _StatementLine(
+            value_date,
+            self.entry_date(field, whole.group(2), value_date, 6),
+            mark=whole.group(3),
+            amount=whole.group(4),
+            amount_offset=whole.start(4) - whole.start(1),
+            type_code=whole.group(5),
+            rest=whole.group(6),
+            more=more,
         )
 
     def bank_reference(self, header: _Header, text: str, field: _Field) -> str | None:
@@ -556,8 +635,9 @@ class _Reader:
 
     def details(self, text: str, facts: _Facts, field: _Field, *, credit: bool) -> str | None:
         """Fill ``facts`` from a :86: text; the GVC when it has the German structure."""
-        if is_german(text.lstrip()):
-            german = german_details(text.lstrip())
+        stripped = text.lstrip()
+        if is_german(stripped):
+            german = german_details(stripped)
             sepa = german.sepa
             facts.end_to_end_id = _reference(sepa.get("EREF", ""))
             facts.customer_reference = _reference(sepa.get("KREF", "")) or facts.customer_reference
@@ -599,35 +679,15 @@ class _Reader:
         ultimate_name: str | None,
     ) -> Counterparty:
         """?30/?31 (or IBAN+/BIC+): a valid IBAN and BIC, else the text as an account number."""
-        iban = account_number = None
-        if account is not None:
-            compact = account.replace(" ", "").upper()
-            if _IBAN_LIKE.fullmatch(compact):
-                try:
-                    iban = compact_iban(compact)
-                except InvalidValueError:
-                    self.warn(
-                        "invalid_iban",
-                        f"the counterparty account {account!r} is not a valid IBAN; "
-                        "kept as its account number",
-                        field,
-                    )
-                    account_number = account
-            else:
-                account_number = account
-        bic = None
-        if bank_code is not None:
-            if _valid_bic(bank_code):
-                bic = bank_code.replace(" ", "").upper()
-            elif account_number is not None:  # a German bank code (BLZ) with the account number
-                account_number = f"{bank_code}/{account_number}"
-        return Counterparty(
-            name=name,
-            iban=iban,
-            bic=bic,
-            account_number=account_number,
-            ultimate_name=ultimate_name,
-        )
+        counterparty, invalid_iban = _counterparty(name, account, bank_code, ultimate_name)
+        if invalid_iban:
+            self.warn(
+                "invalid_iban",
+                f"the counterparty account {account!r} is not a valid IBAN; "
+                "kept as its account number",
+                field,
+            )
+        return counterparty
 
     def booking_type(
         self, swift_code: str, gvc: str | None, field: _Field, *, credit: bool
@@ -734,27 +794,52 @@ class _Reader:
         )
 
     def money(self, field: _Field, text: str, currency: str, offset: int) -> Money:
-        if text.count(",") > 1 or not _AMOUNT.fullmatch(text):
+        """The amount ``text`` (at ``offset``) in ``currency``."""
+        return Money(self.decimal(field, text, offset), self.currency(field, currency))
+
+    def decimal(self, field: _Field, text: str, offset: int) -> Decimal:
+        """An amount "15d": digits with a decimal comma (mandatory in SWIFT, but some banks
+        leave it out of whole amounts). Every caller's pattern reads ``text`` as a digit
+        followed by digits and commas, so only a second comma is left to refuse."""
+        if text.count(",") > 1:
             raise self.error(
                 field, f"expected an amount with a decimal comma, got {text!r}", offset
             )
-        return self.build(field, to_money, text.replace(",", "."), currency)
+        return Decimal(text.replace(",", "."))  # always a finite number, as to_decimal wants
+
+    def currency(self, field: _Field, code: str) -> Currency:
+        """The currency of ``code``, looked up once per file: every amount names one."""
+        currency = self.currencies.get(code)
+        if currency is None:
+            currency = self.build(field, to_money, 0, code).currency
+            self.currencies[code] = currency
+        return currency
 
     def date(self, field: _Field, text: str, offset: int) -> dt.date:
         """A YYMMDD date; years 70-99 are 19xx (SWIFT leaves the century open)."""
-        year, month, day = int(text[:2]), int(text[2:4]), int(text[4:6])
-        year += 1900 if year >= 70 else 2000
-        if not 1 <= month <= 12 or not 1 <= day <= 31:
+        found = _calendar_date(text)
+        if found is None:
             raise self.error(field, f"expected a date YYMMDD, got {text!r}", offset)
-        last = calendar.monthrange(year, month)[1]
-        if day > last:  # banks computing with 30-day months write value dates like 30 February
+        date, past_month_end = found
+        if past_month_end:  # banks computing with 30-day months write dates like 30 February
             self.warn(
                 "invalid_date",
                 f"the date {text!r} does not exist; read as the last day of the month",
                 field,
             )
-            day = last
-        return dt.date(year, month, day)
+        return date
+
+    def entry_date(
+        self, field: _Field, text: str | None, value_date: dt.date, offset: int
+    ) -> dt.date | None:
+        """The :61: entry date ``text`` (MMDD, at ``offset``): the year is the value date's,
+        or the next or previous one at new year."""
+        if not text:
+            return None
+        found = _entry_date(text, value_date)
+        if found is None:
+            raise self.error(field, f"expected :61: entry date MMDD, got {text!r}", offset)
+        return found
 
     def text(self, field: _Field) -> str:
         return "".join(field.lines).strip()
@@ -797,6 +882,21 @@ class _Reader:
 _NO_COUNTERPARTY = Counterparty()
 
 
+def _supplementary(overflow: str, more: tuple[str, ...]) -> str:
+    """Subfield 9 of :61: and what overflowed subfields 7 and 8, stripped, joined by blanks."""
+    return " ".join(part.strip() for part in (overflow, *more) if part.strip())
+
+
+def _entry_information(entry: re.Match[str]) -> str:
+    """The :86: text of a movement :func:`_scan` matched, its lines joined as the bank cut them."""
+    return (entry.group(7) or "").replace("\n", "")
+
+
+def _information(details: list[_Field]) -> str:
+    """The text of the :86: fields after a :61:, their lines joined as the bank cut them."""
+    return "".join(line for detail in details for line in detail.lines)
+
+
 @attrs.define
 class _Facts:
     """What the :86: of a movement says, filled in by :meth:`_Reader.details`."""
@@ -815,9 +915,6 @@ _MARK = re.compile(r"R?[CD]")
 _FUNDS_CODE = re.compile(r"[A-Z]?(?=\d)")
 _AMOUNT_DIGITS = re.compile(r"\d[\d,]*")
 _TYPE_CODE = re.compile(r"[A-Z][A-Z0-9 ]{3}")
-#: The same subfields 1 to 6 in one pattern (value date, entry date, mark, funds code,
-#: amount, type); where it does not match, _LineCursor reads them one by one.
-_LINE_61 = re.compile(r"(\d{6})(\d{4})?(R?[CD])(?:[A-Z](?=\d))?(\d[\d,]*)([A-Z][A-Z0-9 ]{3})")
 
 
 class _LineCursor:
@@ -825,7 +922,6 @@ class _LineCursor:
 
     def __init__(self, reader: _Reader, field: _Field, line: str) -> None:
         self.reader, self.field, self.line, self.position = reader, field, line, 0
-        self.amount_offset = 0
 
     def take(self, pattern: re.Pattern[str], expected: str) -> str:
         match = pattern.match(self.line, self.position)
@@ -843,24 +939,8 @@ class _LineCursor:
     def entry_date(self, value_date: dt.date) -> dt.date | None:
         """Subfield 2, MMDD: the year is the value date's, or the next/previous at new year."""
         offset = self.position
-        return self.entry(self.take(_ENTRY_DATE, ":61: entry date MMDD"), value_date, offset)
-
-    def entry(self, text: str | None, value_date: dt.date, offset: int) -> dt.date | None:
-        """The entry date ``text`` (MMDD, at ``offset``) nearest to the value date."""
-        if not text:
-            return None
-        month, day = int(text[:2]), int(text[2:])
-        candidates = []
-        for year in (value_date.year - 1, value_date.year, value_date.year + 1):
-            try:
-                candidates.append(dt.date(year, month, day))
-            except ValueError:
-                continue
-        if not candidates:
-            raise self.reader.error(
-                self.field, f"expected :61: entry date MMDD, got {text!r}", offset
-            )
-        return min(candidates, key=lambda candidate: abs((candidate - value_date).days))
+        text = self.take(_ENTRY_DATE, ":61: entry date MMDD")
+        return self.reader.entry_date(self.field, text, value_date, offset)
 
     def mark(self) -> str:
         return self.take(_MARK, ":61: debit/credit mark D, C, RD or RC")
@@ -869,7 +949,6 @@ class _LineCursor:
         self.take(_FUNDS_CODE, ":61: amount (digits with a decimal comma)")
 
     def amount(self) -> str:
-        self.amount_offset = self.position
         return self.take(_AMOUNT_DIGITS, ":61: amount (digits with a decimal comma)")
 
     def type_code(self) -> str:
@@ -889,12 +968,87 @@ def _reference(text: str) -> str | None:
 
 def _creditor_reference(text: str | None) -> str | None:
     """The first valid ISO 11649 creditor reference (``RF..``) in ``text``, if any."""
-    for candidate in _RF.findall(text or ""):
+    if not text or "RF" not in text:  # the common case, without the regular expression
+        return None
+    for candidate in _RF.findall(text):
         try:
             return compact_rf(candidate)
         except InvalidValueError:
             continue
     return None
+
+
+class _StatementLine(NamedTuple):
+    """Subfields 1 to 6 of a :61:, the rest of its first line and its further lines."""
+
+    value_date: dt.date
+    entry_date: dt.date | None
+    mark: str
+    amount: str
+    amount_offset: int  # where the amount starts in the :61: value, for errors
+    type_code: str
+    rest: str  # subfields 7 and 8, customer and bank reference
+    more: tuple[str, ...]  # subfield 9, supplementary details
+
+
+@functools.lru_cache(maxsize=4096)
+def _calendar_date(text: str) -> tuple[dt.date, bool] | None:
+    """The date YYMMDD ``text`` and whether it was past its month's end, or ``None`` if
+    its month or day is out of range. Cached: a statement's movements share few dates."""
+    year, month, day = int(text[:2]), int(text[2:4]), int(text[4:6])
+    year += 1900 if year >= 70 else 2000
+    if not 1 <= month <= 12 or not 1 <= day <= 31:
+        return None
+    last = calendar.monthrange(year, month)[1]
+    return dt.date(year, month, min(day, last)), day > last
+
+
+@functools.lru_cache(maxsize=4096)
+def _entry_date(text: str, value_date: dt.date) -> dt.date | None:
+    """The date MMDD ``text`` nearest to ``value_date``, or ``None`` if no year has it."""
+    month, day = int(text[:2]), int(text[2:])
+    candidates = []
+    for year in (value_date.year - 1, value_date.year, value_date.year + 1):
+        try:
+            candidates.append(dt.date(year, month, day))
+        except ValueError:
+            continue
+    if not candidates:
+        return None
+    return min(candidates, key=lambda candidate: abs((candidate - value_date).days))
+
+
+@functools.lru_cache(maxsize=4096)
+def _counterparty(
+    name: str | None, account: str | None, bank_code: str | None, ultimate_name: str | None
+) -> tuple[Counterparty, bool]:
+    """The counterparty :86: names, and whether ``account`` looked like an IBAN but is none.
+
+    A valid IBAN and BIC are kept as such, anything else as the account number
+    (with a bank code that is no BIC in front). Cached: payers come again.
+    """
+    iban = account_number = None
+    invalid_iban = False
+    if account is not None:
+        compact = account.replace(" ", "").upper()
+        if _IBAN_LIKE.fullmatch(compact):
+            try:
+                iban = compact_iban(compact)
+            except InvalidValueError:
+                invalid_iban = True
+                account_number = account
+        else:
+            account_number = account
+    bic = None
+    if bank_code is not None:
+        if _valid_bic(bank_code):
+            bic = bank_code.replace(" ", "").upper()
+        elif account_number is not None:  # a German bank code (BLZ) with the account number
+            account_number = f"{bank_code}/{account_number}"
+    counterparty = Counterparty(
+        name=name, iban=iban, bic=bic, account_number=account_number, ultimate_name=ultimate_name
+    )
+    return counterparty, invalid_iban
 
 
 def _valid_bic(text: str) -> bool:

@@ -42,8 +42,8 @@ __all__ = [
     "is_german",
 ]
 
-#: Purpose sub-fields ?20-?29 and ?60-?63 in the order they are read.
-_PURPOSE_FIELDS = tuple(f"{n:02d}" for n in (*range(20, 30), *range(60, 64)))
+#: Purpose sub-fields ?20-?29 and ?60-?63; read in the order of their numbers.
+_PURPOSE_FIELDS = frozenset(f"{n:02d}" for n in (*range(20, 30), *range(60, 64)))
 
 
 @attrs.frozen(kw_only=True)
@@ -75,24 +75,34 @@ def is_german(text: str) -> bool:
 
 def german_details(text: str) -> GermanDetails:
     """Split a structured German ``:86:`` (see :func:`is_german`) into its sub-fields."""
-    separator = text[3]
-    pieces = _separator_pattern(separator).split(text[3:])
+    pieces = _separator_pattern(text[3]).split(text[3:])  # "", number, text, number, text...
+    fields = dict(zip(pieces[1::2], pieces[2::2], strict=True))
+    if 2 * len(fields) + 1 < len(pieces):  # a number given twice: rare, so read again
+        fields = _joined_sub_fields(pieces)
+    # "20" < ... < "29" < "60" < ... < "63": sorted numbers are the reading order
+    purpose_parts = [fields[number] for number in sorted(_PURPOSE_FIELDS.intersection(fields))]
+    purpose, sepa = split_sepa_keys(purpose_parts)
+    get = fields.get
+    return GermanDetails(
+        gvc=text[:3],
+        booking_text=_clean(get("00")),
+        primanota=_clean(get("10")),
+        purpose=purpose,
+        bank_code=_clean(get("30")),
+        account=_clean(get("31")),
+        name=_clean(get("32", "") + get("33", "")),
+        text_key_extension=_clean(get("34")),
+        sepa=sepa,
+    )
+
+
+def _joined_sub_fields(pieces: list[str]) -> dict[str, str]:
+    """Sub-field number -> text, the texts of a number given twice (a bank continuing ?20
+    in another ?20) joined in order."""
     fields: dict[str, str] = {}
     for number, value in zip(pieces[1::2], pieces[2::2], strict=True):
         fields[number] = fields.get(number, "") + value
-    purpose_parts = [fields[number] for number in _PURPOSE_FIELDS if number in fields]
-    purpose, sepa = split_sepa_keys(purpose_parts)
-    return GermanDetails(
-        gvc=text[:3],
-        booking_text=_clean(fields.get("00")),
-        primanota=_clean(fields.get("10")),
-        purpose=purpose,
-        bank_code=_clean(fields.get("30")),
-        account=_clean(fields.get("31")),
-        name=_clean(fields.get("32", "") + fields.get("33", "")),
-        text_key_extension=_clean(fields.get("34")),
-        sepa=sepa,
-    )
+    return fields
 
 
 @functools.lru_cache(maxsize=16)

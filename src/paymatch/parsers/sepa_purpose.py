@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
+from itertools import accumulate
 
 __all__ = ["SEPA_KEYS", "split_sepa_keys"]
 
@@ -33,20 +34,25 @@ def split_sepa_keys(parts: Sequence[str]) -> tuple[str | None, dict[str, str]]:
     a piece or after a blank; a key given twice has its values joined.
     """
     purpose = "".join(parts)
-    boundaries = {0}
-    for part in parts:
-        boundaries.add(max(boundaries) + len(part))
-    starts = [
-        match
-        for match in _KEY.finditer(purpose)
-        if match.start() in boundaries or purpose[match.start() - 1] == " "
-    ]
+    piece_starts = set(accumulate(map(len, parts), initial=0))
     sepa: dict[str, str] = {}
-    ends = [match.start() for match in starts[1:]] + ([len(purpose)] if starts else [])
-    for match, end in zip(starts, ends, strict=True):
-        key = match.group(1)
-        value = purpose[match.end() : end].strip()
-        if value:
-            sepa[key] = f"{sepa[key]} {value}" if key in sepa else value
-    before = (purpose[: starts[0].start()] if starts else purpose).strip()
-    return before or None, sepa
+    before, key, value_start = purpose, "", 0
+    for match in _KEY.finditer(purpose):
+        start = match.start()
+        if start not in piece_starts and purpose[start - 1] != " ":
+            continue  # inside a word: "...DEBT+" in a free text is no key
+        if key:
+            _add(sepa, key, purpose[value_start:start])
+        else:
+            before = purpose[:start]
+        key, value_start = match.group(1), match.end()
+    if key:
+        _add(sepa, key, purpose[value_start:])
+    return before.strip() or None, sepa
+
+
+def _add(sepa: dict[str, str], key: str, value: str) -> None:
+    """Add the ``value`` of ``key`` to ``sepa``: stripped, after any earlier one, unless empty."""
+    value = value.strip()
+    if value:
+        sepa[key] = f"{sepa[key]} {value}" if key in sepa else value

@@ -17,7 +17,6 @@ from __future__ import annotations
 
 import codecs
 import re
-from collections import Counter
 
 from paymatch.errors import ParseError
 
@@ -27,7 +26,7 @@ _LETTERS = frozenset("äöüÄÖÜßéèêàáâçñøåæÉÈÀÅØÆ€")
 _EIGHT_BIT = ("cp1252", "cp850")
 #: Box drawings and control characters: what a wrong code page turns letters into.
 _UNLIKELY = re.compile("[\u2500-\u25ff\x00-\x08\x0b\x0c\x0e-\x1f]")
-_HIGH_BYTE = re.compile(rb"[\x80-\xff]")
+_ASCII = bytes(range(128))
 
 
 def decode(data: bytes, *, source: str | None = None) -> tuple[str, str]:
@@ -53,7 +52,8 @@ def decode(data: bytes, *, source: str | None = None) -> tuple[str, str]:
         return data.decode("utf-8"), "utf-8"
     except UnicodeDecodeError:
         pass
-    best = _likeliest_code_page(Counter(_HIGH_BYTE.findall(data)))
+    high = data.translate(None, _ASCII)  # the bytes above 127, in C
+    best = _likeliest_code_page({byte: high.count(byte) for byte in set(high)})
     return data.decode(best), best
 
 
@@ -77,11 +77,12 @@ def _strict(data: bytes, encoding: str, source: str | None) -> str:
         ) from None
 
 
-def _likeliest_code_page(high_bytes: Counter[bytes]) -> str:
+def _likeliest_code_page(high_bytes: dict[int, int]) -> str:
     """The 8-bit code page in which the bytes above 127 read most like our banks' text.
 
-    Only those bytes differ between the code pages, so they alone are scored
-    (a pass in C over the file, not a loop over its characters): letters count
+    Only those bytes differ between the code pages, so they alone are scored:
+    ``high_bytes`` maps each to its count (taken in C, not in a loop over the
+    file), and each distinct byte is decoded once. Letters count
     for a reading, box drawings and control characters against it, and a byte
     a code page does not define rules it out.
     """
@@ -90,7 +91,7 @@ def _likeliest_code_page(high_bytes: Counter[bytes]) -> str:
         score = 0
         try:
             for byte, count in high_bytes.items():
-                char = byte.decode(encoding)
+                char = bytes((byte,)).decode(encoding)
                 if char in _LETTERS:
                     score += 2 * count
                 elif _UNLIKELY.match(char):

@@ -190,6 +190,8 @@ def booking_type_from_iso(
 
 def booking_type_from_gvc(code: str, *, credit: bool) -> BookingType | None:
     """The booking type of a German GVC (``"166"`` or CAMT's ``"NTRF+166"``), or ``None``."""
+    if code in _GVC:  # a bare known GVC, as MT940 gives it: no need to normalise it
+        return _GVC[code]
     match = _GVC_CODE.fullmatch(code.strip().upper())
     if match is None:
         return None
