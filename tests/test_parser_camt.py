@@ -460,3 +460,76 @@ def test_streaming_numbering_across_digest_merges(monkeypatch: pytest.MonkeyPatc
     parsed = CAMT053.parse(data).statements[0].movements
     assert [m.occurrence for m in parsed] == [0, 0, 1, 2, 1, 3]
     assert list(CAMT053.iter_movements(io.BytesIO(data))) == list(parsed)
+
+
+# -- the fast paths of the entry reader: caches and indexes must not change what is read -------
+
+BOOKED = "<CdtDbtInd>CRDT</CdtDbtInd><BookgDt><Dt>2026-02-03</Dt></BookgDt>"
+
+
+def entries_file(*entries: str) -> bytes:
+    return entry_file("</Ntry><Ntry>".join(entries))
+
+
+@pytest.mark.parametrize(
+    ("parser", "name"),
+    [
+        (CAMT053, "camt053_de_v08.xml"),
+        (CAMT052, "camt052_intraday_v02.xml"),
+        (CAMT054, "camt054_batch_v04.xml"),
+    ],
+)
+@pytest.mark.parametrize("limit", [0, 3])
+def test_element_paths_past_the_cache_limit_read_the_same(
+    monkeypatch: pytest.MonkeyPatch, parser: CamtParser, name: str, limit: int
+) -> None:
+    from paymatch.parsers import camt
+
+    expected = parser.parse(read(name), source=name)
+    monkeypatch.setattr(camt._Paths, "_LIMIT", limit)  # keep no (or few) element paths
+    assert parser.parse(read(name), source=name) == expected
+    streamed = list(parser.iter_movements(io.BytesIO(read(name)), source=name))
+    assert streamed == [m for s in expected.statements for m in s.movements]
+
+
+def test_the_first_element_on_a_path_counts_and_every_ustrd_line() -> None:
+    data = entry_file(
+        '<Amt Ccy="EUR">1</Amt>' + BOOKED + "<Sts><Cd> </Cd><Prtry>PDNG</Prtry></Sts>"
+        "<AcctSvcrRef>A1</AcctSvcrRef><AcctSvcrRef>A2</AcctSvcrRef>"
+        "<NtryDtls><TxDtls><RltdPties><Dbtr><Nm>First</Nm></Dbtr><Dbtr><Nm>Second</Nm></Dbtr>"
+        "</RltdPties><RmtInf><Ustrd> Rechnung\n 1 </Ustrd><Ustrd/><Ustrd>Kunde 2</Ustrd></RmtInf>"
+        "<RmtInf><Ustrd>Teil 3</Ustrd></RmtInf></TxDtls></NtryDtls>"
+    )
+    (movement,) = CAMT053.parse(data).statements[0].movements
+    assert movement.status is Status.PENDING  # Sts/Cd is blank: Sts/Prtry is read
+    assert movement.bank_reference == "A1"
+    assert movement.counterparty.name == "First"
+    assert movement.remittance_info == "Rechnung 1 Kunde 2 Teil 3"
+
+
+def test_cached_dates_currencies_and_codes_still_fail_and_note_every_time() -> None:
+    unknown = "<BkTxCd><Prtry><Cd>XYZ</Cd></Prtry></BkTxCd>"
+    data = entries_file(*(['<Amt Ccy=" eur ">1</Amt>' + BOOKED + unknown] * 2))
+    result = CAMT053.parse(data)
+    assert [m.currency for m in result.statements[0].movements] == ["EUR", "EUR"]
+    assert codes(result).count("unknown_transaction_code") == 2  # the cached code notes twice
+    for bad, path, expected in [
+        ('<Amt Ccy="XXY">1</Amt>' + BOOKED, "Ntry[2]/Amt", "ISO 4217"),
+        ('<Amt Ccy="EUR">1</Amt>' + BOOKED.replace("02-03", "13-03"), "Ntry[2]/BookgDt", "YYYY"),
+    ]:
+        with pytest.raises(ParseError) as raised:
+            CAMT053.parse(entries_file('<Amt Ccy="EUR">1</Amt>' + BOOKED, bad))
+        assert raised.value.path == f"/Document/BkToCstmrStmt/Stmt[1]/{path}"
+        assert expected in raised.value.reason
+
+
+def test_a_reference_repeated_in_parse_is_noted_as_in_streaming() -> None:
+    entry = '<Amt Ccy="EUR">{}</Amt>' + BOOKED + "<AcctSvcrRef>SAME</AcctSvcrRef>"
+    data = entries_file(entry.format(1), entry.format(2))
+    result = CAMT053.parse(data)
+    first, second = result.statements[0].movements
+    assert first.bank_reference == "SAME"
+    assert second.bank_reference is None
+    assert ":hash:" in second.movement_id
+    assert codes(result).count("repeated_reference") == 1
+    assert list(CAMT053.iter_movements(io.BytesIO(data))) == [first, second]

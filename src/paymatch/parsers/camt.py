@@ -31,17 +31,18 @@ from __future__ import annotations
 
 import bisect
 import datetime as dt
+import functools
 import hashlib
 import heapq
 import re
 from array import array
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from decimal import Decimal
 from typing import BinaryIO
 
 import attrs
 from lxml import etree
-from moneyed import Money
+from moneyed import Currency, Money, get_currency
 from stdnum import iso11649
 
 from paymatch.errors import InvalidValueError, ParseError
@@ -56,7 +57,6 @@ from paymatch.model import (
     Statement,
     Status,
     number_occurrences,
-    to_money,
 )
 from paymatch.model.identifiers import compact_bic, compact_iban
 from paymatch.model.money import currency_code
@@ -108,6 +108,58 @@ def _clean(value: str | None) -> str | None:
     return value or None
 
 
+@functools.lru_cache(maxsize=1024)
+def _iso_date(text: str) -> dt.date | None:
+    """The date of an ISODate or ISODateTime text, ``None`` if it is neither.
+
+    ISODate may carry a zone (xs:date); ISODateTime's date is the local date as written.
+    Cached: a statement repeats a few dates in every entry.
+    """
+    match = _DATE.match(text)
+    try:
+        if match is not None and match.end() == len(text):
+            return dt.date.fromisoformat(match.group(1))
+        return dt.datetime.fromisoformat(text).date()
+    except ValueError:
+        return None
+
+
+@functools.lru_cache(maxsize=1024)
+def _classify(
+    domain: str | None,
+    family: str | None,
+    subfamily: str | None,
+    proprietary: str | None,
+    credit: bool,  # positional, not keyword: lru_cache builds the key faster
+    reversal: bool,
+) -> tuple[BookingType | None, str | None]:
+    """The booking type of a ``BkTxCd`` (ISO domain first, then proprietary), if known,
+    and its code as text (``PMNT-RCDT-ESCT / NTRF+166``).
+
+    Cached: a statement uses a handful of codes in many entries.
+    """
+    iso = "-".join(part for part in (domain, family, subfamily) if part) or None
+    code = " / ".join(part for part in (iso, proprietary) if part) or None
+    found = None
+    if iso is not None:
+        found = booking_type_from_iso(domain, family, subfamily, credit=credit, reversal=reversal)
+    if found is None and proprietary is not None:
+        found = booking_type_from_gvc(proprietary, credit=credit)
+        # A direct debit booked with the reversal indicator was taken back (DK annex 3).
+        if found is BookingType.SEPA_DIRECT_DEBIT and reversal:
+            found = BookingType.CHARGEBACK
+    return found, code
+
+
+@functools.lru_cache(maxsize=256)
+def _currency(code: str) -> Currency:
+    """The currency of an ``Amt Ccy`` attribute; ``InvalidValueError`` for an unknown code.
+
+    Cached, and given to ``Money`` as the object, not as a code it would look up again.
+    """
+    return get_currency(currency_code(code, field="Amt.currency"))
+
+
 @attrs.frozen
 class _Account:
     """What a statement says about its account before its entries."""
@@ -137,7 +189,7 @@ class _Account:
         )
 
 
-@attrs.frozen
+@attrs.define  # not frozen: built per entry, and a frozen class sets each field the slow way
 class _Entry:
     """What every movement of one ``Ntry`` shares."""
 
@@ -148,9 +200,10 @@ class _Entry:
     status: Status
     reversal: bool
     bank_reference: str | None
+    additional_info: str | None  # AddtlNtryInf: the remittance info when no TxDtls gives any
 
 
-@attrs.frozen
+@attrs.define  # not frozen: built per transaction (see _Entry)
 class _Details:
     """What one ``TxDtls`` adds to its movement."""
 
@@ -166,67 +219,190 @@ class _Details:
 _NO_DETAILS = _Details()
 
 
+#: Where an entry has its transactions; an entry with one has it indexed with the entry.
+_DETAILS = "NtryDtls/TxDtls"
+
+
+class _Fields:
+    """Text fields read together from an index, each with its paths in order of preference.
+
+    ``keys`` holds them for each key prefix an index can have (``""``, or ``NtryDtls/TxDtls/``
+    for a transaction cut out of its entry's index), so no look-up builds a string.
+    """
+
+    __slots__ = ("keys",)
+
+    def __init__(self, *paths: tuple[str, ...]) -> None:
+        self.keys = {
+            prefix: tuple(tuple(prefix + path for path in field) for field in paths)
+            for prefix in ("", _DETAILS + "/")
+        }
+
+
+#: RvslInd, status code, AcctSvcrRef and AddtlNtryInf of an ``Ntry``.
+_ENTRY_FIELDS = _Fields(
+    ("RvslInd",), ("Sts/Cd", "Sts/Prtry", "Sts"), ("AcctSvcrRef",), ("AddtlNtryInf",)
+)
+#: ISO domain, family and sub-family, and proprietary code of a ``BkTxCd``.
+_CODE_FIELDS = _Fields(
+    ("BkTxCd/Domn/Cd",),
+    ("BkTxCd/Domn/Fmly/Cd",),
+    ("BkTxCd/Domn/Fmly/SubFmlyCd",),
+    ("BkTxCd/Prtry/Cd",),
+)
+#: EndToEndId, TxId, MndtId and AcctSvcrRef of a ``TxDtls``.
+_REFERENCE_FIELDS = _Fields(
+    ("Refs/EndToEndId",), ("Refs/TxId",), ("Refs/MndtId",), ("Refs/AcctSvcrRef",)
+)
+
+
+def _party_fields(side: str) -> _Fields:
+    """Name, ultimate party's name, IBAN, other account id and BIC of a ``TxDtls`` party.
+
+    ``side`` is ``Dbtr`` or ``Cdtr``.
+    """
+    return _Fields(
+        (f"RltdPties/{side}/Nm", f"RltdPties/{side}/Pty/Nm"),
+        (f"RltdPties/Ultmt{side}/Nm", f"RltdPties/Ultmt{side}/Pty/Nm"),
+        (f"RltdPties/{side}Acct/Id/IBAN",),
+        (f"RltdPties/{side}Acct/Id/Othr/Id", f"RltdPties/{side}Acct/Id/PrtryAcct/Id"),
+        (f"RltdAgts/{side}Agt/FinInstnId/BIC", f"RltdAgts/{side}Agt/FinInstnId/BICFI"),
+    )
+
+
+_DEBTOR_FIELDS = _party_fields("Dbtr")
+_CREDITOR_FIELDS = _party_fields("Cdtr")
+
+
 def _line(element: etree._Element) -> int | None:
     """The 1-based line lxml recorded for ``element``, if any."""
     line = element.sourceline
     return line if isinstance(line, int) and line > 0 else None
 
 
+class _Step:
+    """One local element path (``NtryDtls/TxDtls``) in a trie of the paths met in a document.
+
+    Its children are the paths one step further, by the qualified tag of that step, so an
+    index finds the path of an element from its parent's step without building a string.
+    """
+
+    __slots__ = ("children", "path", "prefix")
+
+    def __init__(self, path: str) -> None:
+        self.path = path
+        self.prefix = path + "/" if path else ""  # what the paths of the children start with
+        self.children: dict[str, _Step] = {}
+
+
+class _Paths:
+    """The trie of the local paths under the elements a reader indexes (``_Step``).
+
+    Bounded, as tags come from the file: past ``_LIMIT`` steps, new ones are not kept.
+    """
+
+    _LIMIT = 4096
+
+    def __init__(self) -> None:
+        self.root = _Step("")
+        self.size = 0
+
+    def child(self, parent: _Step, tag: str) -> _Step:
+        """The step of an element with the qualified ``tag`` under ``parent``'s element."""
+        step = _Step(parent.prefix + tag[tag.rfind("}") + 1 :])
+        if self.size < self._LIMIT:
+            parent.children[tag] = step
+            self.size += 1
+        return step
+
+
 class _Index:
     """Every element under one element by its local path (``NtryDtls/TxDtls/Refs/TxId``).
 
     One walk over an entry replaces dozens of ElementPath look-ups, which dominate the time
-    otherwise; ``find`` gives the first element on a path, as ElementPath does. The walk is
-    lxml's own ``iterdescendants`` (document order), each element's path built from its
-    parent's; an index cut out with ``only_child`` shares the dict and adds a key prefix.
+    otherwise; ``find`` gives the first element on a path, as ElementPath does, ``all`` every
+    one in document order. The walk is lxml's own ``iterdescendants`` (document order), each
+    element's path the step below its parent's (``_Paths``); an index cut out with
+    ``only_child`` shares the dicts and adds a key prefix.
     """
 
-    __slots__ = ("element", "paths", "prefix")
+    __slots__ = ("element", "first", "more", "prefix")
 
-    def __init__(self, element: etree._Element, *, walk: bool = True) -> None:
+    def __init__(
+        self,
+        element: etree._Element,
+        first: dict[str, etree._Element],
+        more: dict[str, list[etree._Element]],
+        prefix: str,
+    ) -> None:
+        """The index of ``element`` in ``first`` and ``more``, whose keys start with ``prefix``."""
         self.element = element
-        self.paths: dict[str, list[etree._Element]] = {}
-        self.prefix = ""
-        if walk:
-            self._walk(element)
+        self.first = first  # path -> its first element
+        self.more = more  # path -> all, if it has several
+        self.prefix = prefix
+
+    @classmethod
+    def of(cls, element: etree._Element, paths: _Paths) -> _Index:
+        """The index of the elements under ``element``."""
+        index = cls(element, {}, {}, "")
+        index._walk(paths)
+        return index
+
+    def find(self, path: str) -> etree._Element | None:
+        """The first element on ``path``, or ``None``."""
+        return self.first.get(self.prefix + path)
+
+    def all(self, path: str) -> Sequence[etree._Element]:
+        """Every element on ``path``, in document order."""
+        key = self.prefix + path
+        several = self.more.get(key)
+        if several is not None:
+            return several
+        found = self.first.get(key)
+        return () if found is None else (found,)
+
+    def texts(self, fields: _Fields) -> list[str | None]:
+        """The text (blanks collapsed) of each field: of its first path's first element that
+        has any, or ``None``."""
+        first = self.first
+        values: list[str | None] = []
+        for keys in fields.keys[self.prefix]:
+            value = None
+            for key in keys:
+                element = first.get(key)
+                if element is not None:
+                    value = _clean(element.text)
+                    if value is not None:
+                        break
+            values.append(value)
+        return values
 
     def only_child(self, path: str) -> _Index:
         """The index of the one element on ``path``, cut out of this index without a new walk."""
-        (element,) = self.paths[self.prefix + path]
-        index = _Index(element, walk=False)
-        index.paths = self.paths
-        index.prefix = self.prefix + path + "/"
-        return index
+        key = self.prefix + path
+        return _Index(self.first[key], self.first, self.more, key + "/")
 
-    def _walk(self, element: etree._Element) -> None:
-        paths = self.paths
-        local = _LOCAL_NAMES
-        prefixes: dict[etree._Element | None, str] = {element: ""}
+    def _walk(self, paths: _Paths) -> None:
+        # The hot loop of parsing: per element one tag, one getparent and four dict operations.
+        element, first, more = self.element, self.first, self.more
+        steps: dict[etree._Element | None, _Step] = {element: paths.root}
         for child in element.iterdescendants():
+            parent = steps[child.getparent()]
             tag = child.tag
-            name = local.get(tag)
-            if name is None:
+            step = parent.children.get(tag)
+            if step is None:
                 if not isinstance(tag, str):
                     continue  # comments and processing instructions (removed by the parser)
-                name = _local_name(tag)
-            path = prefixes[child.getparent()] + name
-            prefixes[child] = path + "/"
-            found = paths.get(path)
-            if found is None:
-                paths[path] = [child]
-            else:
-                found.append(child)
-
-
-#: Qualified tag -> local name, filled as tags are met (a document uses a few dozen).
-_LOCAL_NAMES: dict[object, str] = {}
-
-
-def _local_name(tag: str) -> str:
-    name = tag[tag.rfind("}") + 1 :]
-    if len(_LOCAL_NAMES) < 4096:  # bounded: tags come from untrusted input
-        _LOCAL_NAMES[tag] = name
-    return name
+                step = paths.child(parent, tag)
+            steps[child] = step
+            path = step.path
+            found = first.setdefault(path, child)
+            if found is not child:
+                several = more.get(path)
+                if several is None:
+                    more[path] = [found, child]
+                else:
+                    several.append(child)
 
 
 _Node = etree._Element | _Index
@@ -241,7 +417,9 @@ class _Reader:
         self.message = message
         self.diagnostics: list[Diagnostic] = []
         self.statement_index = 0
+        self.paths = _Paths()
         self._paths: dict[str, str] = {}
+        self._date_tags = (self._q("Dt"), self._q("DtTm"))
 
     # -- element access -----------------------------------------------------
 
@@ -254,28 +432,18 @@ class _Reader:
 
     def find(self, node: _Node, path: str) -> etree._Element | None:
         if isinstance(node, _Index):
-            found = node.paths.get(node.prefix + path)
-            return found[0] if found else None
+            return node.find(path)
         return node.find(self._q(path))
 
-    def all(self, node: _Node, path: str) -> list[etree._Element]:
+    def all(self, node: _Node, path: str) -> Sequence[etree._Element]:
         if isinstance(node, _Index):
-            return node.paths.get(node.prefix + path) or []
+            return node.all(path)
         return node.findall(self._q(path))
 
-    def text(self, node: _Node, *paths: str) -> str | None:
+    def text(self, element: etree._Element, *paths: str) -> str | None:
         """The stripped text of the first of ``paths`` that has any."""
-        if isinstance(node, _Index):  # the common case, without a find call per path
-            get, prefix = node.paths.get, node.prefix
-            for path in paths:
-                elements = get(prefix + path)
-                if elements:
-                    value = _clean(elements[0].text)
-                    if value is not None:
-                        return value
-            return None
         for path in paths:
-            found = self.find(node, path)
+            found = element.find(self._q(path))
             if found is not None:
                 value = _clean(found.text)
                 if value is not None:
@@ -315,37 +483,42 @@ class _Reader:
 
     # -- values ---------------------------------------------------------------
 
-    def amount(self, parent: _Node, name: str, path: str) -> Money:
-        """The ``Amt Ccy="..."`` child ``name`` of ``parent``; its text is kept exactly."""
+    def amount(self, parent: _Node, name: str, at: str) -> Money:
+        """The ``Amt Ccy="..."`` child ``name`` of ``parent`` (at path ``at``), kept exactly."""
         element = self.find(parent, name)
         if element is None:
-            raise self.fail(f"expected an <{name}> element with the amount", path, parent)
+            raise self.fail(f"expected an <{name}> element with the amount", f"{at}/{name}", parent)
         text = (element.text or "").strip()
         if not _AMOUNT.fullmatch(text):
             raise self.fail(
                 f"expected an amount like 12.50 (digits and a decimal point), got {text!r}",
-                path,
+                f"{at}/{name}",
                 element,
             )
         try:
-            return to_money(Decimal(text), element.get("Ccy", ""), field="Amt")
+            currency = _currency(element.get("Ccy", ""))
         except InvalidValueError as error:
             raise self.fail(
                 f"expected a Ccy attribute with an ISO 4217 currency code: {error.reason}",
-                path,
+                f"{at}/{name}",
                 element,
             ) from None
+        return Money(Decimal(text), currency)
 
-    def credit(self, parent: _Node, path: str, *, required: bool = True) -> bool | None:
-        """``True`` for ``CdtDbtInd`` CRDT, ``False`` for DBIT."""
+    def credit(self, parent: _Node, at: str, *, required: bool = True) -> bool | None:
+        """``True`` for ``CdtDbtInd`` CRDT under ``parent`` (at path ``at``), ``False`` for DBIT."""
         element = self.find(parent, "CdtDbtInd")
         if element is None:
             if required:
-                raise self.fail("expected a <CdtDbtInd> element (CRDT or DBIT)", path, parent)
+                raise self.fail(
+                    "expected a <CdtDbtInd> element (CRDT or DBIT)", f"{at}/CdtDbtInd", parent
+                )
             return None
         value = (element.text or "").strip()
         if value not in ("CRDT", "DBIT"):
-            raise self.fail(f"expected CdtDbtInd CRDT or DBIT, got {value!r}", path, element)
+            raise self.fail(
+                f"expected CdtDbtInd CRDT or DBIT, got {value!r}", f"{at}/CdtDbtInd", element
+            )
         return value == "CRDT"
 
     def date(self, parent: _Node, name: str, path: str) -> dt.date | None:
@@ -358,7 +531,7 @@ class _Reader:
     def date_of(self, element: etree._Element, path: str) -> dt.date:
         """The date an element holds directly or in its ``Dt``/``DtTm`` child."""
         # The first Dt and DtTm children, as ``find`` gives them, in one pass over the children.
-        dt_tag, dt_tm_tag = self._q("Dt"), self._q("DtTm")
+        dt_tag, dt_tm_tag = self._date_tags
         day: etree._Element | None = None
         moment: etree._Element | None = None
         for sub in element:
@@ -377,18 +550,14 @@ class _Reader:
         raise self.fail("expected a date in <Dt> (YYYY-MM-DD) or <DtTm>", path, element)
 
     def parse_date(self, text: str, path: str, element: etree._Element) -> dt.date:
-        # ISODate may carry a zone (xs:date); ISODateTime's date is the local date as written.
-        match = _DATE.match(text)
-        try:
-            if match is not None and match.end() == len(text):
-                return dt.date.fromisoformat(match.group(1))
-            return dt.datetime.fromisoformat(text).date()
-        except ValueError:
+        date = _iso_date(text)
+        if date is None:
             raise self.fail(
                 f"expected a date YYYY-MM-DD or date-time YYYY-MM-DDThh:mm:ss, got {text!r}",
                 path,
                 element,
-            ) from None
+            )
+        return date
 
     # -- statement ------------------------------------------------------------
 
@@ -465,8 +634,8 @@ class _Reader:
             code = self.text(element, "Tp/CdOrPrtry/Cd", "Tp/Cd", "Tp/CdOrPrtry/Prtry", "Tp/Prtry")
             if code is None:
                 raise self.fail("expected a balance type in <Tp><CdOrPrtry><Cd>", at, element)
-            amount = self.amount(element, "Amt", f"{at}/Amt")
-            credit = self.credit(element, f"{at}/CdtDbtInd")
+            amount = self.amount(element, "Amt", at)
+            credit = self.credit(element, at)
             date = self.date(element, "Dt", at)
             if date is None:
                 raise self.fail("expected a balance date in <Dt>", f"{at}/Dt", element)
@@ -479,12 +648,13 @@ class _Reader:
 
     def entry(self, element: etree._Element, path: str, context: _Account) -> list[Movement]:
         """The movements of one ``Ntry``: one, or one per ``TxDtls`` of a batch that adds up."""
-        entry = _Index(element)
-        amount = self.amount(entry, "Amt", f"{path}/Amt")
-        credit = self.credit(entry, f"{path}/CdtDbtInd")
+        entry = _Index.of(element, self.paths)
+        amount = self.amount(entry, "Amt", path)
+        credit = self.credit(entry, path)
         assert credit is not None
-        reversal = (self.text(entry, "RvslInd") or "false").lower() in ("true", "1")
-        status = self.status(entry, path)
+        reversal_text, status_code, bank_reference, additional = entry.texts(_ENTRY_FIELDS)
+        reversal = (reversal_text or "false").lower() in ("true", "1")
+        status = self.status(status_code, path)
         booking_date = self.date(entry, "BookgDt", path)
         value_date = self.date(entry, "ValDt", path)
         if booking_date is None:
@@ -503,11 +673,11 @@ class _Reader:
                 path,
             )
         signed = amount if credit else -amount
-        elements = self.all(entry, "NtryDtls/TxDtls")
+        elements = entry.all(_DETAILS)
         if len(elements) == 1:
-            details = [entry.only_child("NtryDtls/TxDtls")]
+            details = [entry.only_child(_DETAILS)]
         else:
-            details = [_Index(detail) for detail in elements]
+            details = [_Index.of(detail, self.paths) for detail in elements]
         facts = _Entry(
             index=entry,
             account=context.for_currency(signed.currency.code).key,
@@ -515,7 +685,8 @@ class _Reader:
             value_date=value_date,
             status=status,
             reversal=reversal,
-            bank_reference=self.text(entry, "AcctSvcrRef"),
+            bank_reference=bank_reference,
+            additional_info=additional,
         )
         if len(details) <= 1:
             detail = details[0] if details else None
@@ -532,8 +703,8 @@ class _Reader:
             )
         ]
 
-    def status(self, entry: _Node, path: str) -> Status:
-        code = self.text(entry, "Sts/Cd", "Sts/Prtry", "Sts")
+    def status(self, code: str | None, path: str) -> Status:
+        """The status an entry's ``Sts`` code means (no code: booked)."""
         if code is None:
             return Status.COMPLETED
         if code == "INFO":
@@ -562,14 +733,12 @@ class _Reader:
         parts: list[tuple[Money, bool]] = []
         for index, detail in enumerate(details, start=1):
             at = f"{path}/NtryDtls/TxDtls[{index}]"
-            name = (
-                "AmtDtls/TxAmt/Amt" if self.find(detail, "AmtDtls/TxAmt/Amt") is not None else "Amt"
-            )
-            if self.find(detail, name) is None:
+            name = "AmtDtls/TxAmt/Amt" if detail.find("AmtDtls/TxAmt/Amt") is not None else "Amt"
+            if detail.find(name) is None:
                 parts = []
                 break
-            amount = self.amount(detail, name, f"{at}/{name}")
-            own = self.credit(detail, f"{at}/CdtDbtInd", required=False)
+            amount = self.amount(detail, name, at)
+            own = self.credit(detail, at, required=False)
             part_credit = credit if own is None else own
             parts.append((amount if part_credit else -amount, part_credit))
         same_currency = all(part.currency == signed.currency for part, _ in parts)
@@ -600,8 +769,8 @@ class _Reader:
     ) -> Movement:
         """One movement from an entry and (when it has one) its transaction details."""
         entry = facts.index
-        code_holder: _Node = entry
-        if detail is not None and self.find(detail, "BkTxCd") is not None:
+        code_holder = entry
+        if detail is not None and detail.find("BkTxCd") is not None:
             code_holder = detail
         booking_type, code = self.booking_type(code_holder, credit, facts.reversal, path)
         found = (
@@ -609,7 +778,7 @@ class _Reader:
         )
         remittance = found.remittance_info
         if remittance is None and not (batch and detail is not None):
-            remittance = self.text(entry, "AddtlNtryInf")
+            remittance = facts.additional_info
         try:
             return Movement(
                 account=facts.account,
@@ -637,25 +806,11 @@ class _Reader:
             raise self.fail(str(error), path, entry) from None
 
     def booking_type(
-        self, holder: _Node, credit: bool, reversal: bool, path: str
+        self, holder: _Index, credit: bool, reversal: bool, path: str
     ) -> tuple[BookingType, str | None]:
         """The booking type and code text of a ``BkTxCd`` (ISO domain first, then proprietary)."""
-        domain = self.text(holder, "BkTxCd/Domn/Cd")
-        family = self.text(holder, "BkTxCd/Domn/Fmly/Cd")
-        subfamily = self.text(holder, "BkTxCd/Domn/Fmly/SubFmlyCd")
-        proprietary = self.text(holder, "BkTxCd/Prtry/Cd")
-        iso = "-".join(part for part in (domain, family, subfamily) if part) or None
-        code = " / ".join(part for part in (iso, proprietary) if part) or None
-        found = None
-        if iso is not None:
-            found = booking_type_from_iso(
-                domain, family, subfamily, credit=credit, reversal=reversal
-            )
-        if found is None and proprietary is not None:
-            found = booking_type_from_gvc(proprietary, credit=credit)
-            # A direct debit booked with the reversal indicator was taken back (DK annex 3).
-            if found is BookingType.SEPA_DIRECT_DEBIT and reversal:
-                found = BookingType.CHARGEBACK
+        domain, family, subfamily, proprietary = holder.texts(_CODE_FIELDS)
+        found, code = _classify(domain, family, subfamily, proprietary, credit, reversal)
         if found is not None:
             return found, code
         if code is not None:
@@ -667,19 +822,19 @@ class _Reader:
             )
         return booking_type_by_sign(credit=credit), code
 
-    def details(self, detail: _Node, credit: bool, reversal: bool, path: str) -> _Details:
+    def details(self, detail: _Index, credit: bool, reversal: bool, path: str) -> _Details:
         """References, counterparty and remittance information of one ``TxDtls``."""
-        end_to_end = self.text(detail, "Refs/EndToEndId")
+        end_to_end, transaction_id, mandate_id, bank_reference = detail.texts(_REFERENCE_FIELDS)
         # The other party: the debtor of money that came in, the creditor of money that went out;
         # a reversal moves money back, so its other party is on the side of the original booking.
-        side = "Dbtr" if credit != reversal else "Cdtr"
-        unstructured = [
-            text
-            for text in (_clean(e.text) for e in self.all(detail, "RmtInf/Ustrd"))
-            if text is not None
-        ]
+        side = _DEBTOR_FIELDS if credit != reversal else _CREDITOR_FIELDS
+        unstructured = []
+        for element in detail.all("RmtInf/Ustrd"):
+            value = _clean(element.text)
+            if value is not None:
+                unstructured.append(value)
         creditor_reference = None
-        for element in self.all(detail, "RmtInf/Strd/CdtrRefInf/Ref"):
+        for element in detail.all("RmtInf/Strd/CdtrRefInf/Ref"):
             value = _clean(element.text)
             if value is None:
                 continue
@@ -688,27 +843,18 @@ class _Reader:
             else:
                 unstructured.append(value)
         return _Details(
-            transaction_id=self.text(detail, "Refs/TxId"),
+            transaction_id=transaction_id,
             end_to_end_id=None if end_to_end == "NOTPROVIDED" else end_to_end,
-            mandate_id=self.text(detail, "Refs/MndtId"),
-            bank_reference=self.text(detail, "Refs/AcctSvcrRef"),
+            mandate_id=mandate_id,
+            bank_reference=bank_reference,
             counterparty=self.counterparty(detail, side, path),
             creditor_reference=creditor_reference,
             remittance_info=" ".join(unstructured) or None,
         )
 
-    def counterparty(self, detail: _Node, side: str, path: str) -> Counterparty:
-        name = self.text(detail, f"RltdPties/{side}/Nm", f"RltdPties/{side}/Pty/Nm")
-        ultimate = self.text(detail, f"RltdPties/Ultmt{side}/Nm", f"RltdPties/Ultmt{side}/Pty/Nm")
-        iban = self.text(detail, f"RltdPties/{side}Acct/Id/IBAN")
-        other = self.text(
-            detail, f"RltdPties/{side}Acct/Id/Othr/Id", f"RltdPties/{side}Acct/Id/PrtryAcct/Id"
-        )
-        bic = self.text(
-            detail,
-            f"RltdAgts/{side}Agt/FinInstnId/BIC",
-            f"RltdAgts/{side}Agt/FinInstnId/BICFI",
-        )
+    def counterparty(self, detail: _Index, side: _Fields, path: str) -> Counterparty:
+        """The party on ``side`` (``_DEBTOR_FIELDS`` or ``_CREDITOR_FIELDS``) of a ``TxDtls``."""
+        name, ultimate, iban, other, bic = detail.texts(side)
         valid = self.checked(
             compact_iban,
             iban,
@@ -757,17 +903,20 @@ class _DigestSet:
 class _Numbering:
     """Streaming :func:`number_occurrences` plus id de-duplication, for one statement.
 
-    It keeps 8-byte digests, not movements, so memory grows by about 16 bytes a
-    movement. A movement whose id repeats an earlier one (two transactions of a
-    batch sharing the entry's AcctSvcrRef, a bank reusing a reference) loses the
-    repeated identifier and is identified by content.
+    Streaming, it keeps 8-byte digests, not movements, so memory grows by about 16
+    bytes a movement; ``parse``, which holds the movements anyway, keeps the ids
+    themselves (``streaming=False``): exact, and no digest to compute. A movement
+    whose id repeats an earlier one (two transactions of a batch sharing the entry's
+    AcctSvcrRef, a bank reusing a reference) loses the repeated identifier and is
+    identified by content.
     """
 
-    def __init__(self, reader: _Reader) -> None:
+    def __init__(self, reader: _Reader, *, streaming: bool) -> None:
         self.reader = reader
         self.contents = _DigestSet()
         self.repeats: dict[int, int] = {}  # digest -> movements with it so far, once above one
-        self.ids = _DigestSet()
+        self.ids: set[str] | None = None if streaming else set()
+        self.id_digests = _DigestSet()
 
     @staticmethod
     def _digest(text: str) -> int:
@@ -783,10 +932,20 @@ class _Numbering:
             self.contents.add(base)
         return self.unique(movement)
 
+    def _first_time(self, movement_id: str) -> bool:
+        """Whether no movement before had ``movement_id``; remembers it."""
+        if self.ids is not None:
+            new = movement_id not in self.ids
+            self.ids.add(movement_id)
+            return new
+        digest = self._digest(movement_id)
+        if digest in self.id_digests:
+            return False
+        self.id_digests.add(digest)
+        return True
+
     def unique(self, movement: Movement) -> Movement:
-        digest = self._digest(movement.movement_id)
-        if digest not in self.ids:
-            self.ids.add(digest)
+        if self._first_time(movement.movement_id):
             return movement
         path = None if movement.source is None else movement.source.path
         kind = ":tx:" if ":tx:" in movement.movement_id else ":ref:"
@@ -874,7 +1033,7 @@ class CamtParser:
                 for movement in reader.entry(element, f"{path}/Ntry[{entry_count}]", context):
                     currency = movement.currency
                     if currency not in numbering:
-                        numbering[currency] = _Numbering(reader)
+                        numbering[currency] = _Numbering(reader, streaming=True)
                     yield numbering[currency].number(movement)
                 _release(element)
         if reader is None:
@@ -922,7 +1081,9 @@ class CamtParser:
             path=f"/Document/{_local(element.tag) or self._message}",
         )
 
-    def statement_elements(self, message: etree._Element, reader: _Reader) -> list[etree._Element]:
+    def statement_elements(
+        self, message: etree._Element, reader: _Reader
+    ) -> Sequence[etree._Element]:
         found = reader.all(message, self._statement)
         if not found:
             raise reader.fail(
@@ -973,7 +1134,7 @@ class CamtParser:
                     "they form a statement of their own, without balances",
                     path,
                 )
-            numbering = _Numbering(reader)
+            numbering = _Numbering(reader, streaming=False)
             movements = [numbering.unique(m) for m in number_occurrences(by_currency.get(code, ()))]
             try:
                 yield Statement(
