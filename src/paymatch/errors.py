@@ -11,6 +11,7 @@ precise classes let a program react to one kind of failure::
      │    ├── UnsafeInputError                 XML with a DTD, entities or network access
      │    └── FormatDetectionError             no parser, or two equally good ones, for the data
      ├── ParserPluginError                     a third-party parser failed its checks when loaded
+ ├── MatcherPluginError                    a third-party matcher failed its checks when loaded
      └── LedgerError (ValueError)              the ledger refused an action
           ├── UnknownMovementError (KeyError)  no movement with that id
           ├── UnknownItemError (KeyError)      no open item with that number
@@ -38,6 +39,7 @@ __all__ = [
     "InvalidValueError",
     "LedgerError",
     "ManualAllocationProtectedError",
+    "MatcherPluginError",
     "NotAssignableError",
     "NothingToUndoError",
     "OverAllocationError",
@@ -133,6 +135,10 @@ class FormatDetectionError(ParseError):
 
 class ParserPluginError(PaymatchError):
     """A parser from the ``paymatch.parsers`` entry-point group failed to load or its checks."""
+
+
+class MatcherPluginError(PaymatchError):
+    """A matcher from the entry-point group ``paymatch.matchers`` could not be used."""
 
 
 class LedgerError(PaymatchError, ValueError):

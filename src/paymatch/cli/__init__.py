@@ -10,6 +10,7 @@ from __future__ import annotations
 import click
 
 from paymatch._version import __version__
+from paymatch.cli.match import match_command
 from paymatch.cli.parse import parse_command
 
 __all__ = ["main"]
@@ -27,3 +28,4 @@ def main() -> None:
 
 
 main.add_command(parse_command)
+main.add_command(match_command)

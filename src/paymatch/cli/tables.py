@@ -6,11 +6,13 @@ from collections.abc import Mapping, Sequence
 
 from rich.console import Console
 from rich.table import Table
+from rich.text import Text
 
+from paymatch.matching import MatchReport
 from paymatch.model import Statement
 from paymatch.model.money import decimal_text
 
-__all__ = ["statement_tables"]
+__all__ = ["match_table", "statement_tables"]
 
 
 def statement_tables(
@@ -51,3 +53,30 @@ def statement_tables(
         for diagnostic in found:
             # markup=False: "[warning]" is text here, and messages quote data from the file.
             console.print(f"[{diagnostic['severity']}] {diagnostic['message']}", markup=False)
+
+
+def match_table(report: MatchReport, console: Console | None = None) -> None:
+    """Print one row per movement (what became of it and why), then the counts per status."""
+    console = console or Console()
+    table = Table(title=f"Matched as of {report.as_of.isoformat()}", title_justify="left")
+    for column in ("booked", "amount", "counterparty", "status", "items", "confidence", "why"):
+        table.add_column(column, justify="right" if column in ("amount", "confidence") else "left")
+    for result in report:
+        movement = result.movement
+        if result.allocations or result.write_offs:
+            items = ", ".join(dict.fromkeys(a.item for a in result.allocations))
+        else:
+            items = " | ".join(" + ".join(plan.items) for plan in result.suggestions)
+        table.add_row(
+            movement.booking_date.isoformat(),
+            decimal_text(movement.amount.amount),
+            Text(movement.counterparty.name or ""),
+            result.status.value,
+            Text(items),
+            decimal_text(result.confidence),
+            Text(result.reason or ", ".join(e.rule for e in result.evidence)),
+        )
+    console.print(table)
+    statuses = report.summary()["statuses"]
+    assert isinstance(statuses, dict)
+    console.print("  ".join(f"{status}: {count}" for status, count in statuses.items() if count))

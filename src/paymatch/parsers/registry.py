@@ -16,12 +16,12 @@ from __future__ import annotations
 
 import importlib
 from collections.abc import Callable, Iterable
-from importlib.metadata import EntryPoint, entry_points
-from typing import BinaryIO
+from typing import BinaryIO, cast
 
 from paymatch.errors import FormatDetectionError, ParserPluginError
 from paymatch.parsers.base import HEAD_SIZE, Parser, read_all
 from paymatch.parsers.result import ParseResult
+from paymatch.plugins import load_plugins
 
 __all__ = ["ENTRY_POINT_GROUP", "ParserRegistry", "default_registry", "parse"]
 
@@ -46,7 +46,7 @@ class ParserRegistry:
 
     def register(self, parser: Parser, *, replace: bool = False) -> None:
         """Add a parser made in code; it wins over a built-in or plugin of the same name."""
-        _check(parser, origin=f"registered parser {parser!r}")
+        _check(parser, f"registered parser {parser!r}")
         if parser.name in self._registered and not replace:
             raise ValueError(f"a parser named {parser.name!r} is already registered")
         self._registered[parser.name] = parser
@@ -117,36 +117,19 @@ class ParserRegistry:
     def _plugin_parsers(self) -> dict[str, Parser]:
         if self._plugins is None:
             self._plugins = {}
-            for entry_point in entry_points(group=ENTRY_POINT_GROUP):
-                for parser in _load(entry_point):
-                    self._plugins[parser.name] = parser
+            for plugin in load_plugins(
+                ENTRY_POINT_GROUP,
+                kind="parser",
+                is_plugin=lambda candidate: isinstance(candidate, Parser),
+                check=_check,
+                error=ParserPluginError,
+            ):
+                parser = cast(Parser, plugin)
+                self._plugins[parser.name] = parser
         return self._plugins
 
 
-def _load(entry_point: EntryPoint) -> list[Parser]:
-    """The parsers an entry point provides: a parser, a parser class, or a function giving some."""
-    origin = f"plugin {entry_point.name!r} ({entry_point.value}) in group {ENTRY_POINT_GROUP!r}"
-    try:
-        loaded = entry_point.load()
-    except Exception as error:
-        raise ParserPluginError(f"{origin} failed to import: {error!r}") from error
-    candidate = loaded
-    if not isinstance(loaded, Parser) and callable(loaded):
-        try:
-            candidate = loaded()
-        except Exception as error:
-            raise ParserPluginError(f"{origin} failed to create its parser: {error!r}") from error
-    parsers = [candidate] if isinstance(candidate, Parser) else candidate
-    try:
-        parsers = list(parsers)
-    except TypeError:
-        parsers = [parsers]
-    for parser in parsers:
-        _check(parser, origin=origin)
-    return parsers
-
-
-def _check(parser: object, *, origin: str) -> None:
+def _check(parser: object, origin: str) -> None:
     """Raise :class:`ParserPluginError` unless ``parser`` has what a parser must have."""
     missing = [
         attribute

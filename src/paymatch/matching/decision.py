@@ -1,0 +1,88 @@
+"""The decision: assign alone, suggest, call it ambiguous, or leave it.
+
+The engine assigns automatically only when the best plan scores at least the
+threshold **and** beats its best rival by the margin. A rival is a plan that
+pays an item the best plan does not touch; a plan that pays a part of the best
+plan's items (a partial payment of one of two referenced invoices) explains the
+same thing less well and is no rival. When it does not assign, the result says
+why in words and lists the best plans as suggestions.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from paymatch.matching.config import MatchConfig
+from paymatch.matching.report import MatchResult, MatchStatus, Plan
+from paymatch.model import Movement
+
+__all__ = ["decide"]
+
+
+def _rival(best: Plan, plans: Sequence[Plan]) -> Plan | None:
+    """The best plan that pays an item ``best`` does not."""
+    touched = set(best.items)
+    for plan in plans:
+        if plan is not best and not set(plan.items) <= touched:
+            return plan
+    return None
+
+
+def _names(plan: Plan) -> str:
+    return " + ".join(plan.items)
+
+
+def decide(movement: Movement, plans: Sequence[Plan], config: MatchConfig) -> MatchResult:
+    """The result for ``movement`` given its plans, best first (see the module docstring)."""
+    unassigned = abs(movement.amount)
+    if not plans:
+        return MatchResult(
+            movement=movement,
+            status=MatchStatus.UNMATCHED,
+            unassigned_amount=unassigned,
+            reason="no open item fits: no reference, known payer or matching amount",
+        )
+    best = plans[0]
+    rival = _rival(best, plans)
+    lead = best.score - rival.score if rival is not None else best.score
+    if best.score >= config.threshold and lead >= config.margin:
+        rest = best.unassigned
+        return MatchResult(
+            movement=movement,
+            status=MatchStatus.ASSIGNED if rest.amount == 0 else MatchStatus.PARTIALLY_ASSIGNED,
+            allocations=best.assignments,
+            write_offs=best.write_offs,
+            unassigned_amount=rest,
+            confidence=best.score,
+            evidence=best.evidence,
+        )
+    suggestions = tuple(p for p in plans if p.score >= config.suggest_from)
+    suggestions = suggestions[: config.max_suggestions]
+    if best.score < config.suggest_from:
+        return MatchResult(
+            movement=movement,
+            status=MatchStatus.UNMATCHED,
+            unassigned_amount=unassigned,
+            confidence=best.score,
+            evidence=best.evidence,
+            reason=f"the best plan ({_names(best)}) scores {best.score}, below "
+            f"{config.suggest_from}",
+        )
+    close = rival is not None and lead < config.margin and rival.score >= config.suggest_from
+    if close:
+        assert rival is not None
+        reason = (
+            f"{_names(best)} ({best.score}) and {_names(rival)} ({rival.score}) fit about "
+            f"equally well: the best must lead by {config.margin}"
+        )
+    else:
+        reason = f"the best plan ({_names(best)}) scores {best.score}, below {config.threshold}"
+    return MatchResult(
+        movement=movement,
+        status=MatchStatus.AMBIGUOUS if close else MatchStatus.SUGGESTED,
+        unassigned_amount=unassigned,
+        confidence=best.score,
+        evidence=best.evidence,
+        suggestions=suggestions,
+        reason=reason,
+    )

@@ -1,0 +1,70 @@
+"""Loading plugins from entry points, the same way for parsers and matchers.
+
+A third-party package registers a plugin under an entry-point group
+(``paymatch.parsers``, ``paymatch.matchers``). The entry point may name the
+plugin object itself, a class or function that makes one, or a function that
+returns several. Whatever fails on the way (the import, the factory, the
+plugin's own shape) becomes the group's plugin error, naming the entry point,
+so a user knows which installed package to blame.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from importlib.metadata import EntryPoint, entry_points
+
+from paymatch.errors import PaymatchError
+
+__all__ = ["load_plugins"]
+
+
+def load_plugins(
+    group: str,
+    *,
+    kind: str,
+    is_plugin: Callable[[object], bool],
+    check: Callable[[object, str], None],
+    error: type[PaymatchError],
+) -> list[object]:
+    """Every plugin installed under ``group``, each checked, in entry-point order.
+
+    ``kind`` names a plugin in messages (``"parser"``); ``is_plugin`` tells a
+    finished plugin from a factory; ``check(plugin, origin)`` raises ``error``
+    when a plugin lacks what the group requires.
+    """
+    plugins: list[object] = []
+    for entry_point in entry_points(group=group):
+        plugins.extend(_load(entry_point, group, kind, is_plugin, check, error))
+    return plugins
+
+
+def _load(
+    entry_point: EntryPoint,
+    group: str,
+    kind: str,
+    is_plugin: Callable[[object], bool],
+    check: Callable[[object, str], None],
+    error: type[PaymatchError],
+) -> list[object]:
+    """The plugins one entry point provides: one, a factory of one, or a function giving some."""
+    origin = f"plugin {entry_point.name!r} ({entry_point.value}) in group {group!r}"
+    try:
+        loaded = entry_point.load()
+    except Exception as failure:
+        raise error(f"{origin} failed to import: {failure!r}") from failure
+    candidate = loaded
+    if not is_plugin(loaded) and callable(loaded):
+        try:
+            candidate = loaded()
+        except Exception as failure:
+            raise error(f"{origin} failed to create its {kind}: {failure!r}") from failure
+    if is_plugin(candidate):
+        found = [candidate]
+    else:
+        try:
+            found = list(candidate)
+        except TypeError:
+            found = [candidate]
+    for plugin in found:
+        check(plugin, origin)
+    return found

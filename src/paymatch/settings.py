@@ -1,0 +1,141 @@
+"""Settings from TOML: structure a document into an attrs class, naming the bad key on failure.
+
+Every configurable part of paymatch (a bank CSV mapping, an open-items layout,
+the matching thresholds) is a frozen attrs class read from TOML with cattrs.
+Unknown keys are refused (a typo must not be silently ignored) and the first
+problem becomes an :class:`~paymatch.errors.InvalidValueError` whose field is
+the key path, so a user sees ``weights.reference: expected Decimal, ...``.
+
+>>> import attrs
+>>> @attrs.frozen
+... class Retry:
+...     times: int = 3
+>>> settings_from_toml("times = 5", Retry)
+Retry(times=5)
+>>> settings_from_toml("tims = 5", Retry)
+Traceback (most recent call last):
+...
+paymatch.errors.InvalidValueError: toml: unknown key(s) tims
+"""
+
+from __future__ import annotations
+
+import tomllib
+from collections.abc import Callable, Mapping
+from decimal import Decimal, InvalidOperation
+from typing import Any, TypeVar
+
+import attrs
+import cattrs
+from cattrs.errors import BaseValidationError
+from cattrs.gen import make_dict_structure_fn
+
+from paymatch.errors import InvalidValueError
+
+__all__ = ["read_toml", "settings_from_mapping", "settings_from_toml"]
+
+T = TypeVar("T")
+
+
+def _exactly(kind: type, name: str) -> Callable[[object, type], object]:
+    """A hook that takes a value of exactly ``kind``: TOML has types, and "false" is not False."""
+
+    def structure(value: object, _: type) -> object:
+        if type(value) is kind:
+            return value
+        raise ValueError(f"expected {name}, got {value!r}")
+
+    return structure
+
+
+def _decimal(value: object, _: type) -> Decimal:
+    """A TOML number or string as a Decimal; a float goes through its shortest text (0.9 -> 0.9)."""
+    if isinstance(value, bool) or not isinstance(value, int | float | str):
+        raise ValueError(f"expected a number, got {value!r}")
+    try:
+        number = Decimal(str(value))
+    except InvalidOperation:
+        raise ValueError(f"expected a number, got {value!r}") from None
+    if not number.is_finite():
+        raise ValueError(f"expected a finite number, got {value!r}")
+    return number
+
+
+def _strings(value: object, _: type) -> tuple[str, ...]:
+    """A list of strings (a bare string would otherwise be split into its characters)."""
+    if isinstance(value, list) and all(type(item) is str for item in value):
+        return tuple(value)
+    raise ValueError(f"expected a list of strings, got {value!r}")
+
+
+def _tables(kind: type[Any], converter: cattrs.Converter) -> Callable[[object, type], object]:
+    """Structure hook factory for attrs classes: cattrs' own, behind a check for a table."""
+    structure = make_dict_structure_fn(kind, converter)
+
+    def structure_table(value: object, _: type) -> object:
+        if isinstance(value, dict):
+            return structure(value, kind)
+        raise ValueError(f"expected a table, got {value!r}")
+
+    return structure_table
+
+
+def _make_converter() -> cattrs.Converter:
+    converter = cattrs.Converter(forbid_extra_keys=True, detailed_validation=True)
+    converter.register_structure_hook_factory(attrs.has, _tables)
+    for kind, name in ((str, "a string"), (int, "an integer"), (bool, "true or false")):
+        converter.register_structure_hook(kind, _exactly(kind, name))
+    converter.register_structure_hook(Decimal, _decimal)
+    converter.register_structure_hook_func(lambda kind: kind == tuple[str, ...], _strings)
+    return converter
+
+
+_CONVERTER = _make_converter()
+
+
+def read_toml(text: str) -> dict[str, Any]:
+    """The TOML document as a dict; a syntax error names its line and column."""
+    try:
+        return tomllib.loads(text)
+    except tomllib.TOMLDecodeError as error:
+        raise InvalidValueError("toml", str(error)) from None
+
+
+def settings_from_toml(text: str, kind: type[T]) -> T:
+    """The ``kind`` a TOML document describes (keys as the attribute names)."""
+    return settings_from_mapping(read_toml(text), kind)
+
+
+def settings_from_mapping(document: Mapping[str, Any], kind: type[T], *, prefix: str = "") -> T:
+    """The ``kind`` a parsed TOML table describes; ``prefix`` is the table's key path in errors."""
+    try:
+        return _CONVERTER.structure(dict(document), kind)
+    except (BaseValidationError, InvalidValueError) as error:
+        refused = _refusal(error)
+        if refused is not None:  # a check of the class itself, already naming its field
+            if prefix:
+                raise InvalidValueError(f"{prefix}.{refused.field}", refused.reason) from None
+            raise refused from None
+        messages = cattrs.transform_error(error, path="", format_exception=_describe)
+        reason, _, path = messages[0].rpartition(" @ ")
+        where = ".".join(part for part in (prefix, path.lstrip(".")) if part)
+        raise InvalidValueError(where or "toml", reason) from None
+
+
+def _refusal(error: BaseException) -> InvalidValueError | None:
+    """The first InvalidValueError in ``error`` or the exception groups inside it."""
+    if isinstance(error, InvalidValueError):
+        return error
+    for inner in getattr(error, "exceptions", ()):
+        found = _refusal(inner)
+        if found is not None:
+            return found
+    return None
+
+
+def _describe(error: BaseException, _: type | None) -> str:
+    if isinstance(error, KeyError):
+        return "required"
+    if isinstance(error, cattrs.ForbiddenExtraKeysError):
+        return f"unknown key(s) {', '.join(sorted(error.extra_fields))}"
+    return str(error)
