@@ -12,7 +12,13 @@ import pytest
 import paymatch
 
 DOCS = Path(__file__).resolve().parent.parent / "docs"
-PUBLIC_MODULES = ["paymatch.model", "paymatch.ledger", "paymatch.errors", "paymatch.wire"]
+PUBLIC_MODULES = [
+    "paymatch.model",
+    "paymatch.ledger",
+    "paymatch.matching",
+    "paymatch.errors",
+    "paymatch.wire",
+]
 PARTS = ["paymatch.model", "paymatch.ledger", "paymatch.parsers", "paymatch.matching"]
 
 

@@ -11,7 +11,7 @@ Matchers are pluggable (entry-point group ``paymatch.matchers``); see
 
 from paymatch.matching.clues import Clue, Matcher
 from paymatch.matching.config import MatchConfig, Weights
-from paymatch.matching.engine import ENTRY_POINT_GROUP, learn_payers, load_matchers, match
+from paymatch.matching.engine import learn_payers, load_matchers, match
 from paymatch.matching.item_index import ItemIndex
 from paymatch.matching.open_items import OpenItemColumns, OpenItemFormat, read_open_items
 from paymatch.matching.report import (
@@ -24,7 +24,6 @@ from paymatch.matching.report import (
 )
 
 __all__ = [
-    "ENTRY_POINT_GROUP",
     "Assignment",
     "Clue",
     "ItemIndex",

@@ -71,7 +71,7 @@ class ItemIndex:
         #: order and invoice numbers -> item numbers
         self.references = ReferenceIndex()
         #: stored payment references (RF or the bank's format) -> item numbers
-        self.payment_references = ReferenceIndex()
+        self.payment_references = ReferenceIndex(max_words=6)  # RF in groups of four
         #: customer numbers -> customer keys
         self.customer_numbers = ReferenceIndex()
         #: customer names -> customer keys

@@ -99,10 +99,11 @@ class _Planner:
             shape = self._single(number, supported=True)
             if shape is not None:
                 found.setdefault(shape.items, shape)
-        by_amount = self.index.with_open_amount(self.currency, self.payment)
-        by_discount = self.index.with_discounted_amount(self.currency, self.payment)
-        for number in self._ordered([*by_amount, *by_discount]):
-            if number not in self.support:
+        # items nothing points at but the amount: all score alike, so a few stand for all
+        enough = self.config.max_suggestions + 1
+        for look_up in (self.index.with_open_amount, self.index.with_discounted_amount):
+            fitting = [n for n in look_up(self.currency, self.payment) if n not in self.support]
+            for number in fitting[:enough]:
                 shape = self._single(number, supported=False)
                 if shape is not None:
                     found.setdefault(shape.items, shape)
@@ -222,37 +223,51 @@ class _Planner:
 
     # -- scores ------------------------------------------------------------------
 
-    def plan(self, shape: _Shape) -> Plan:
+    def score(self, shape: _Shape) -> Decimal:
+        """How well ``shape`` explains the payment (see the module docstring), to 0.001."""
+        identified = _ONE
+        for number in shape.items:
+            support = self.support.get(number)
+            if not support:
+                identified = Decimal(0)
+                break
+            identified = min(identified, _combined(c.weight for c in support))
+        score = _combined((identified, self._amount_weight(shape)))
+        for doubt in self._against(shape):
+            score *= _ONE + doubt.weight
+        return score.quantize(_SCORE_PLACES)
+
+    def _amount_weight(self, shape: _Shape) -> Decimal:
         weights = self.config.weights
-        amount_weight = {
+        return {
             "amount.exact": weights.amount_exact,
             "amount.cash_discount": weights.cash_discount,
             "amount.fee_difference": weights.fee_difference,
             "amount.combined": weights.amount_combined,
         }.get(shape.rule, Decimal(0))
-        clues: list[Clue] = []
-        identified = _ONE
-        for number in shape.items:
-            support = self.support.get(number, [])
-            identified = min(identified, _combined([c.weight for c in support]))
-            clues.extend(c for c in support if c not in clues)
-        if not all(n in self.support for n in shape.items):
-            identified = Decimal(0)
-        score = _combined([identified, amount_weight])
+
+    def _against(self, shape: _Shape) -> list[Evidence]:
+        """The against-evidence that concerns ``shape``."""
         against = [c.evidence() for c in self.against if self._concerns(c, shape)]
         if shape.rule in _PART_PAYMENTS and not all(n in self.direct for n in shape.items):
             against.append(
                 Evidence(
                     rule="amount.unnamed_part_payment",
                     detail="only the customer is known, not which item is paid in part",
-                    weight=weights.unnamed_part_payment,
+                    weight=self.config.weights.unnamed_part_payment,
                 )
             )
-        for doubt in against:
-            score *= _ONE + doubt.weight
+        return against
+
+    def plan(self, shape: _Shape, score: Decimal) -> Plan:
+        """The plan ``shape`` with its money, score and evidence."""
+        clues: list[Clue] = []
+        for number in shape.items:
+            clues.extend(c for c in self.support.get(number, ()) if c not in clues)
         evidence = [c.evidence() for c in clues]
-        evidence.append(Evidence(rule=shape.rule, detail=shape.detail, weight=amount_weight))
-        evidence.extend(against)
+        amount = Evidence(rule=shape.rule, detail=shape.detail, weight=self._amount_weight(shape))
+        evidence.append(amount)
+        evidence.extend(self._against(shape))
         spent = sum((amount for _, amount in shape.paid), Decimal(0))
         currency = self.movement.amount.currency
         return Plan(
@@ -266,7 +281,7 @@ class _Planner:
                 for n, a, reason in shape.written_off
             ),
             unassigned=Money(self.payment - spent, currency),
-            score=score.quantize(_SCORE_PLACES),
+            score=score,
             evidence=tuple(evidence),
         )
 
@@ -298,8 +313,20 @@ def _combined(weights: Iterable[Decimal]) -> Decimal:
 def build_plans(
     movement: Movement, clues: Sequence[Clue], index: ItemIndex, config: MatchConfig
 ) -> list[Plan]:
-    """Every plan for ``movement``, best first (ties: fewer items, then input order)."""
+    """The plans the decision needs, best first (ties: fewer items, then input order).
+
+    Every plan is scored, but only the best ``max_suggestions + 1`` and the best
+    rival of the first (see :mod:`paymatch.matching.decision`) are built with
+    their evidence: a popular amount may fit hundreds of items, and the others
+    cannot change the decision.
+    """
     planner = _Planner(movement, clues, index, config)
-    plans = [planner.plan(shape) for shape in planner.shapes()]
-    plans.sort(key=lambda p: (-p.score, len(p.items), [index.position(n) for n in p.items]))
-    return plans
+    scored = [(planner.score(shape), shape) for shape in planner.shapes()]
+    scored.sort(key=lambda p: (-p[0], len(p[1].items), [index.position(n) for n in p[1].items]))
+    keep = scored[: config.max_suggestions + 1]
+    if scored:
+        touched = set(scored[0][1].items)
+        rival = next((p for p in scored[1:] if not set(p[1].items) <= touched), None)
+        if rival is not None and rival not in keep:
+            keep.append(rival)
+    return [planner.plan(shape, score) for score, shape in keep]
