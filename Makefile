@@ -15,6 +15,8 @@ $(STAMP): pyproject.toml
 	touch $(STAMP)
 
 demo: $(STAMP)
+	COLUMNS=120 $(BIN)/paymatch match examples/data/statement.camt053.xml \
+		--open-items examples/data/open_items.json --as-of 2026-03-31 --output table
 	$(BIN)/python examples/ledger_demo.py
 
 # pytest exits with 5 when it collected no tests: that is a failure, not a pass.
