@@ -53,7 +53,8 @@ def _load(
     except Exception as failure:
         raise error(f"{origin} failed to import: {failure!r}") from failure
     candidate = loaded
-    if not is_plugin(loaded) and callable(loaded):
+    # a class is a factory even when its class attributes already look like a plugin
+    if isinstance(loaded, type) or (not is_plugin(loaded) and callable(loaded)):
         try:
             candidate = loaded()
         except Exception as failure:

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
+from paymatch.matching.clues import Clue
 from paymatch.matching.config import MatchConfig
 from paymatch.matching.report import MatchResult, MatchStatus, Plan
 from paymatch.model import Movement
@@ -32,15 +33,26 @@ def _names(plan: Plan) -> str:
     return " + ".join(plan.items)
 
 
-def decide(movement: Movement, plans: Sequence[Plan], config: MatchConfig) -> MatchResult:
-    """The result for ``movement`` given its plans, best first (see the module docstring)."""
+def decide(
+    movement: Movement, plans: Sequence[Plan], config: MatchConfig, clues: Sequence[Clue] = ()
+) -> MatchResult:
+    """The result for ``movement`` given its plans, best first (see the module docstring).
+
+    Without any plan, the against-evidence among ``clues`` is the result's
+    evidence and reason: a payment quoting an item already paid may be paid twice.
+    """
     unassigned = abs(movement.amount)
     if not plans:
+        doubts = [clue for clue in clues if not clue.supports]
+        reason = "no open item fits: no reference, known payer or matching amount"
+        if doubts:
+            reason = "no open item fits: " + "; ".join(clue.detail for clue in doubts)
         return MatchResult(
             movement=movement,
             status=MatchStatus.UNMATCHED,
             unassigned_amount=unassigned,
-            reason="no open item fits: no reference, known payer or matching amount",
+            evidence=tuple(clue.evidence() for clue in doubts),
+            reason=reason,
         )
     best = plans[0]
     rival = _rival(best, plans)

@@ -162,7 +162,7 @@ def _result(
     clues: list[Clue] = []
     for rule in rules:
         clues.extend(rule.clues(movement, index))
-    result = decide(movement, build_plans(movement, clues, index, config), config)
+    result = decide(movement, build_plans(movement, clues, index, config), config, clues)
     for assignment in result.allocations:
         index.settle(assignment.item, assignment.amount.amount)
     for write_off in result.write_offs:

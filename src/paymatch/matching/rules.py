@@ -78,6 +78,8 @@ class IdMatcher:
                     weight=weights.creditor_reference,
                     items=hit.values,
                 )
+        if not index.payment_references:
+            return  # no item has a payment reference: nothing to look for in the text
         for field, text in _texts(movement):
             for hit in index.payment_references.find(text, field=field):
                 yield Clue(
