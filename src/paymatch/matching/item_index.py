@@ -177,6 +177,8 @@ class ItemIndex:
 
     def with_discounted_amount(self, currency: str, amount: Decimal) -> tuple[str, ...]:
         """The unpaid items whose amount less cash discount is within a cent of ``amount``."""
+        if not self._by_discounted:
+            return ()
         found: list[str] = []
         for key in (amount - _CENT, amount, amount + _CENT):
             for number in self._by_discounted.get((currency, key), ()):

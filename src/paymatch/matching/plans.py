@@ -26,7 +26,7 @@ amount evidence, then applies against-evidence (see
 from __future__ import annotations
 
 import itertools
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from decimal import Decimal
 
 import attrs
@@ -44,6 +44,7 @@ _SCORE_PLACES = Decimal("0.001")
 #: Amount rules that leave an item or the payment partly open.
 _PART_PAYMENTS = frozenset({"amount.partial", "amount.over_payment"})
 _ONE = Decimal(1)
+_ZERO = Decimal(0)
 
 
 @attrs.frozen
@@ -54,7 +55,7 @@ class _Shape:
     paid: tuple[tuple[str, Decimal], ...]  # item -> money of the movement put on it
     written_off: tuple[tuple[str, Decimal, WriteOffReason], ...]
     rule: str  # the amount rule
-    detail: str
+    describe: Callable[[], str]  # what the amount rule saw, in words (built only when shown)
 
 
 class _Planner:
@@ -68,6 +69,13 @@ class _Planner:
         self.currency = movement.currency
         self.index = index
         self.config = config
+        weights = config.weights
+        self.amount_weights = {
+            "amount.exact": weights.amount_exact,
+            "amount.cash_discount": weights.cash_discount,
+            "amount.fee_difference": weights.fee_difference,
+            "amount.combined": weights.amount_combined,
+        }
         self.support: dict[str, list[Clue]] = {}
         self.direct: set[str] = set()
         self.customers: list[str] = []
@@ -124,7 +132,7 @@ class _Planner:
                 ((number, payment),),
                 (),
                 "amount.exact",
-                f"the payment is exactly the open amount {open_amount} of {number}",
+                lambda: f"the payment is exactly the open amount {open_amount} of {number}",
             )
         if payment < open_amount:
             discount = self._cash_discount(number, open_amount)
@@ -137,8 +145,10 @@ class _Planner:
                     ((number, payment),),
                     ((number, short, WriteOffReason.FEE_DIFFERENCE),),
                     "amount.fee_difference",
-                    f"{short} short of the open amount {open_amount} of {number}, within the "
-                    f"fee tolerance {self.config.fee_tolerance}",
+                    lambda: (
+                        f"{short} short of the open amount {open_amount} of {number}, within the "
+                        f"fee tolerance {self.config.fee_tolerance}"
+                    ),
                 )
             if supported:
                 return _Shape(
@@ -146,7 +156,7 @@ class _Planner:
                     ((number, payment),),
                     (),
                     "amount.partial",
-                    f"a part payment of the open amount {open_amount} of {number}",
+                    lambda: f"a part payment of the open amount {open_amount} of {number}",
                 )
             return None
         if supported:
@@ -155,8 +165,10 @@ class _Planner:
                 ((number, open_amount),),
                 (),
                 "amount.over_payment",
-                f"{payment - open_amount} more than the open amount {open_amount} "
-                f"of {number}; the rest stays unassigned",
+                lambda: (
+                    f"{payment - open_amount} more than the open amount {open_amount} "
+                    f"of {number}; the rest stays unassigned"
+                ),
             )
         return None
 
@@ -177,9 +189,11 @@ class _Planner:
             ((number, self.payment),),
             ((number, discount, WriteOffReason.CASH_DISCOUNT),),
             "amount.cash_discount",
-            f"{terms.percent} % cash discount ({discount}) of {number}, booked "
-            f"{self.movement.booking_date.isoformat()} within the terms (until "
-            f"{deadline.isoformat()})",
+            lambda: (
+                f"{terms.percent} % cash discount ({discount}) of {number}, booked "
+                f"{self.movement.booking_date.isoformat()} within the terms (until "
+                f"{deadline.isoformat()})"
+            ),
         )
 
     def _combined(self) -> list[_Shape]:
@@ -216,10 +230,15 @@ class _Planner:
     def _combination(self, numbers: Sequence[str], rule: str) -> _Shape:
         paid = tuple((n, self.index.open_amount(n)) for n in numbers)
         total = sum((amount for _, amount in paid), Decimal(0))
-        detail = f"{' + '.join(f'{a} ({n})' for n, a in paid)} = {total}"
-        if rule == "amount.combined_over":
-            detail += f"; {self.payment - total} more than that stays unassigned"
-        return _Shape(tuple(numbers), paid, (), rule, detail)
+        rest = self.payment - total
+
+        def describe() -> str:
+            detail = f"{' + '.join(f'{a} ({n})' for n, a in paid)} = {total}"
+            if rule == "amount.combined_over":
+                detail += f"; {rest} more than that stays unassigned"
+            return detail
+
+        return _Shape(tuple(numbers), paid, (), rule, describe)
 
     # -- scores ------------------------------------------------------------------
 
@@ -238,13 +257,7 @@ class _Planner:
         return score.quantize(_SCORE_PLACES)
 
     def _amount_weight(self, shape: _Shape) -> Decimal:
-        weights = self.config.weights
-        return {
-            "amount.exact": weights.amount_exact,
-            "amount.cash_discount": weights.cash_discount,
-            "amount.fee_difference": weights.fee_difference,
-            "amount.combined": weights.amount_combined,
-        }.get(shape.rule, Decimal(0))
+        return self.amount_weights.get(shape.rule, _ZERO)
 
     def _against(self, shape: _Shape) -> list[Evidence]:
         """The against-evidence that concerns ``shape``."""
@@ -265,7 +278,9 @@ class _Planner:
         for number in shape.items:
             clues.extend(c for c in self.support.get(number, ()) if c not in clues)
         evidence = [c.evidence() for c in clues]
-        amount = Evidence(rule=shape.rule, detail=shape.detail, weight=self._amount_weight(shape))
+        amount = Evidence(
+            rule=shape.rule, detail=shape.describe(), weight=self._amount_weight(shape)
+        )
         evidence.append(amount)
         evidence.extend(self._against(shape))
         spent = sum((amount for _, amount in shape.paid), Decimal(0))

@@ -48,6 +48,8 @@ def to_decimal(value: Decimal | int | str, *, field: str = "amount") -> Decimal:
     ...
     paymatch.errors.InvalidValueError: amount: must be a Decimal, int or decimal string, not float
     """
+    if type(value) is Decimal and value.is_finite():
+        return value  # the common case, and Decimals are immutable
     if isinstance(value, bool) or not isinstance(value, Decimal | int | str):
         raise InvalidValueError(
             field, f"must be a Decimal, int or decimal string, not {type(value).__name__}"
