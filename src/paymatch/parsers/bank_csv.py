@@ -37,14 +37,12 @@ import csv
 import datetime as dt
 import functools
 import re
-import tomllib
 import unicodedata
 from collections.abc import Iterable, Iterator
 from decimal import Decimal
 from typing import BinaryIO
 
 import attrs
-import cattrs
 from stdnum import iso11649
 
 from paymatch.errors import InvalidValueError, ParseError
@@ -68,6 +66,7 @@ from paymatch.parsers.result import Diagnostic, ParseResult, Severity
 from paymatch.parsers.sepa_purpose import split_sepa_keys
 from paymatch.parsers.text import decode
 from paymatch.parsers.transaction_codes import booking_type_by_sign, booking_type_from_gvc
+from paymatch.settings import settings_from_toml
 
 __all__ = [
     "BOOKING_TEXTS",
@@ -223,44 +222,8 @@ class CsvMapping:
         Errors are :class:`~paymatch.errors.InvalidValueError` naming the key
         path: ``columns.amount: required``.
         """
-        try:
-            document = tomllib.loads(text)
-        except tomllib.TOMLDecodeError as error:
-            raise InvalidValueError("toml", str(error)) from None
-        try:
-            return _CONVERTER.structure(document, cls)
-        except Exception as error:  # cattrs groups what is wrong; name the first key path
-            refused = _refusal(error)
-            if refused is not None:  # a check of CsvMapping itself, already naming its key
-                raise refused from None
-            messages = cattrs.transform_error(error, path="", format_exception=_describe)
-            reason, _, path = messages[0].rpartition(" @ ")
-            raise InvalidValueError(path.lstrip(".") or "mapping", reason) from None
+        return settings_from_toml(text, cls)
 
-
-def _refusal(error: BaseException) -> InvalidValueError | None:
-    if isinstance(error, InvalidValueError):
-        return error
-    for inner in getattr(error, "exceptions", ()):
-        found = _refusal(inner)
-        if found is not None:
-            return found
-    return None
-
-
-def _describe(error: BaseException, kind: type | None) -> str:
-    if isinstance(error, KeyError):
-        return "required"
-    if isinstance(error, cattrs.ForbiddenExtraKeysError):
-        return f"unknown key(s) {', '.join(sorted(error.extra_fields))}"
-    if isinstance(error, InvalidValueError):
-        return error.reason
-    if kind is not None:
-        return f"expected {getattr(kind, '__name__', str(kind))}, got {error}"
-    return str(error)
-
-
-_CONVERTER = cattrs.Converter(forbid_extra_keys=True, detailed_validation=True)
 
 #: Booking texts ("Buchungstext", "Umsatzart", "Vorgang", N26's "Type") -> booking type.
 #: A booking text is folded (lower case, umlauts as ae/oe/ue, ß as ss) and the first
