@@ -31,9 +31,11 @@ lint: $(STAMP)
 	$(BIN)/mypy --strict src
 	$(BIN)/lint-imports
 
+# Figures, not tests; the slow ones (parse.py, match_scale.py up to 1,000,000) are run by hand.
 bench: $(STAMP)
 	$(BIN)/python benchmarks/cli_startup.py
 	$(BIN)/python benchmarks/ledger.py
+	$(BIN)/python benchmarks/match_quality.py
 
 clean:
 	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache .hypothesis .import_linter_cache
