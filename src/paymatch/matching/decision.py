@@ -14,13 +14,14 @@ from collections.abc import Sequence
 
 from paymatch.matching.clues import Clue
 from paymatch.matching.config import MatchConfig
-from paymatch.matching.report import MatchResult, MatchStatus, Plan
+from paymatch.matching.plans import Draft
+from paymatch.matching.report import MatchResult, MatchStatus
 from paymatch.model import Movement
 
 __all__ = ["decide"]
 
 
-def _rival(best: Plan, plans: Sequence[Plan]) -> Plan | None:
+def _rival(best: Draft, plans: Sequence[Draft]) -> Draft | None:
     """The best plan that pays an item ``best`` does not."""
     touched = set(best.items)
     for plan in plans:
@@ -29,12 +30,12 @@ def _rival(best: Plan, plans: Sequence[Plan]) -> Plan | None:
     return None
 
 
-def _names(plan: Plan) -> str:
+def _names(plan: Draft) -> str:
     return " + ".join(plan.items)
 
 
 def decide(
-    movement: Movement, plans: Sequence[Plan], config: MatchConfig, clues: Sequence[Clue] = ()
+    movement: Movement, plans: Sequence[Draft], config: MatchConfig, clues: Sequence[Clue] = ()
 ) -> MatchResult:
     """The result for ``movement`` given its plans, best first (see the module docstring).
 
@@ -58,25 +59,26 @@ def decide(
     rival = _rival(best, plans)
     lead = best.score - rival.score if rival is not None else best.score
     if best.score >= config.threshold and lead >= config.margin:
-        rest = best.unassigned
+        chosen = best.plan()
+        rest = chosen.unassigned
         return MatchResult(
             movement=movement,
             status=MatchStatus.ASSIGNED if rest.amount == 0 else MatchStatus.PARTIALLY_ASSIGNED,
-            allocations=best.assignments,
-            write_offs=best.write_offs,
+            allocations=chosen.assignments,
+            write_offs=chosen.write_offs,
             unassigned_amount=rest,
             confidence=best.score,
-            evidence=best.evidence,
+            evidence=chosen.evidence,
         )
-    suggestions = tuple(p for p in plans if p.score >= config.suggest_from)
-    suggestions = suggestions[: config.max_suggestions]
+    likely = [draft for draft in plans if draft.score >= config.suggest_from]
+    suggestions = tuple(draft.plan() for draft in likely[: config.max_suggestions])
     if best.score < config.suggest_from:
         return MatchResult(
             movement=movement,
             status=MatchStatus.UNMATCHED,
             unassigned_amount=unassigned,
             confidence=best.score,
-            evidence=best.evidence,
+            evidence=best.plan().evidence,
             reason=f"the best plan ({_names(best)}) scores {best.score}, below "
             f"{config.suggest_from}",
         )
@@ -94,7 +96,7 @@ def decide(
         status=MatchStatus.AMBIGUOUS if close else MatchStatus.SUGGESTED,
         unassigned_amount=unassigned,
         confidence=best.score,
-        evidence=best.evidence,
+        evidence=best.plan().evidence,
         suggestions=suggestions,
         reason=reason,
     )

@@ -325,23 +325,35 @@ def _combined(weights: Iterable[Decimal]) -> Decimal:
     return _ONE - doubt
 
 
+class Draft:
+    """A scored plan whose money and evidence are built only when the decision shows it.
+
+    A popular amount may fit hundreds of items; the decision looks at every
+    draft's score and items but builds at most the best and a few suggestions.
+    """
+
+    __slots__ = ("_plan", "_planner", "_shape", "items", "score")
+
+    def __init__(self, planner: _Planner, shape: _Shape) -> None:
+        self._planner = planner
+        self._shape = shape
+        self._plan: Plan | None = None
+        self.items = shape.items
+        self.score = planner.score(shape)
+
+    def plan(self) -> Plan:
+        """The full :class:`~paymatch.matching.report.Plan` (built once)."""
+        if self._plan is None:
+            self._plan = self._planner.plan(self._shape, self.score)
+        return self._plan
+
+
 def build_plans(
     movement: Movement, clues: Sequence[Clue], index: ItemIndex, config: MatchConfig
-) -> list[Plan]:
-    """The plans the decision needs, best first (ties: fewer items, then input order).
-
-    Every plan is scored, but only the best ``max_suggestions + 1`` and the best
-    rival of the first (see :mod:`paymatch.matching.decision`) are built with
-    their evidence: a popular amount may fit hundreds of items, and the others
-    cannot change the decision.
-    """
+) -> list[Draft]:
+    """Every plan for ``movement`` as a draft, best first (ties: fewer items, then input order)."""
     planner = _Planner(movement, clues, index, config)
-    scored = [(planner.score(shape), shape) for shape in planner.shapes()]
-    scored.sort(key=lambda p: (-p[0], len(p[1].items), [index.position(n) for n in p[1].items]))
-    keep = scored[: config.max_suggestions + 1]
-    if scored:
-        touched = set(scored[0][1].items)
-        rival = next((p for p in scored[1:] if not set(p[1].items) <= touched), None)
-        if rival is not None and rival not in keep:
-            keep.append(rival)
-    return [planner.plan(shape, score) for score, shape in keep]
+    drafts = [Draft(planner, shape) for shape in planner.shapes()]
+    if len(drafts) > 1:
+        drafts.sort(key=lambda d: (-d.score, len(d.items), [index.position(n) for n in d.items]))
+    return drafts
