@@ -225,6 +225,26 @@ def test_common_words_are_skipped_when_a_rarer_one_is_there(
     assert index.best("Meier Hans") == [("K-2", 1.0), ("K-5", 1.0)]
 
 
+def test_the_names_of_every_rare_word_are_compared(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(names, "MAX_POSTINGS", 2)
+    index = index_of(
+        ("Hans Schulz", "K-1"),
+        ("Erika Schulz", "K-2"),
+        ("Hans Meier", "K-3"),
+        ("Hans Schulze", "K-4"),
+        ("Erika Meier", "K-5"),
+    )
+    # "schulz" and "meier" are rare, "hans" is not: "Hans Schulze" shares no rare word
+    query = "Hans Schulz Meier"
+    assert index.best(query, limit=5) == [
+        ("K-1", name_similarity(query, "Hans Schulz")),
+        ("K-3", name_similarity(query, "Hans Meier")),
+        ("K-2", name_similarity(query, "Erika Schulz")),
+        ("K-5", name_similarity(query, "Erika Meier")),
+    ]
+    assert name_similarity(query, "Hans Schulze") > name_similarity(query, "Erika Meier")
+
+
 def test_one_common_word_is_compared_in_its_length_and_initials(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:

@@ -177,6 +177,48 @@ def test_more_than_three_words_are_not_joined_by_default() -> None:
         ReferenceIndex(max_words=0)
 
 
+def test_keys_ending_in_a_letter_or_without_digits_are_found() -> None:
+    # windows are only looked up when an indexed key ends like them: these must still be
+    index = index_of(("12-AB", "letter end"), ("Mustermann", "no digit"), ("RE-7", "digit"))
+    assert found(index, "Re 12 AB, Zahlung Mustermann, RE-7 danke") == [
+        (("letter end",), "Re 12 AB"),
+        (("no digit",), "Mustermann"),
+        (("digit",), "RE-7"),
+    ]
+    assert found(index, "12 ABC, Mustermann7, RE-7X") == []
+    assert index.unknown("34AB und 12AB") == ["34AB"]
+
+
+def test_non_ascii_texts_are_read_like_ascii_ones() -> None:
+    index = index_of("RE-2026-0017", "Müller-0042")
+    assert found(index, "Überweisung Rechnung RE\u20132026\u20130017 von MÜLLER 42") == [
+        (("RE-2026-0017",), "Rechnung RE\u20132026\u20130017"),
+        (("Müller-0042",), "MÜLLER 42"),
+    ]
+    assert found(index, "Ru\u0308ckzahlung Mu\u0308ller 0042") == [
+        (("Müller-0042",), "Mu\u0308ller 0042")
+    ]
+
+
+def test_an_index_answers_for_references_added_after_a_text_was_read() -> None:
+    index = index_of("RE-2026-0017")
+    text = "RE-2026-0017 und AU-4711"
+    assert found(index, text) == [(("RE-2026-0017",), "RE-2026-0017")]
+    assert index.unknown(text) == []
+    assert near(index, text) == []
+    index.add("AU-4712", "AU-4712")
+    assert found(index, text) == [(("RE-2026-0017",), "RE-2026-0017")]
+    assert index.unknown(text) == ["AU-4711"]
+    assert near(index, text) == [("AU-4712",)]
+    index.add("AU-4711", "AU-4711")
+    assert found(index, text) == [
+        (("RE-2026-0017",), "RE-2026-0017"),
+        (("AU-4711",), "AU-4711"),
+    ]
+    assert index.unknown(text) == []
+    assert near(index, text) == []
+
+
 def test_each_key_is_reported_once_in_order_of_the_text() -> None:
     index = index_of("1002", "1001")
     assert found(index, "Re 1001, Re 1002, Re 1001") == [

@@ -44,9 +44,9 @@ from __future__ import annotations
 import math
 import re
 import unicodedata
-from array import array
 from bisect import bisect_left, bisect_right
 from collections import Counter
+from functools import lru_cache
 from typing import Final
 
 import attrs
@@ -147,7 +147,6 @@ _NOISE = frozenset(LEGAL_FORMS + TITLES + JOINING_WORDS)
 _SPACED_FORM_LETTERS = frozenset({"k", "v", "g", "kfm"})
 #: Letters that Unicode decomposition does not reduce to a base letter.
 _LETTERS = str.maketrans({"ø": "o", "æ": "ae", "œ": "oe", "ł": "l", "đ": "d", "þ": "th", "ð": "d"})
-_UMLAUT = re.compile("([aou])\u0308")
 #: Single letters joined by dots or slashes: ``e.K.``, ``S.A.``, ``A/S``, ``H.P.``.
 _ABBREVIATED = re.compile(r"(?:[^\W\d_][./])+[^\W\d_]\.?")
 _TOKEN = re.compile(r"[^\W_]+")
@@ -159,8 +158,11 @@ def _fold(name: str) -> str:
     if name.isascii():
         return name.lower()
     text = unicodedata.normalize("NFKD", name).casefold()
-    text = _UMLAUT.sub(r"\1e", text).translate(_LETTERS)
-    text = unicodedata.normalize("NFKD", text)
+    if "\u0308" in text:  # umlauts, decomposed: a, o, u and the diaeresis
+        text = text.replace("a\u0308", "ae").replace("o\u0308", "oe").replace("u\u0308", "ue")
+    text = unicodedata.normalize("NFKD", text.translate(_LETTERS))
+    if text.isascii():
+        return text
     return "".join(char for char in text if not unicodedata.combining(char))
 
 
@@ -186,10 +188,12 @@ def _without_spaced_forms(tokens: list[str]) -> list[str]:
     return [token for token in tokens if token != "e" and token not in _SPACED_FORM_LETTERS]
 
 
+@lru_cache(maxsize=65536)
 def normalise_name(name: str) -> str:
     """The name's words, folded, without legal forms, titles and joining words, sorted.
 
-    Returns ``""`` when nothing is left.
+    Returns ``""`` when nothing is left. Cached: payers and customers come back
+    (the engine reads a customer's name once per item, and a payer's per payment).
 
     >>> normalise_name("Müller, Hans") == normalise_name("Hans Mueller")
     True
@@ -261,11 +265,10 @@ def _length_window(length: int, cutoff: float) -> tuple[float, float]:
 
 @attrs.frozen
 class _Shelf:
-    """Names of one common word and one set of initials, shortest first, with their ids."""
+    """Names of one common word and one set of initials, shortest first."""
 
     lengths: list[int]
     names: list[str]
-    ids: list[int]
 
     def within(self, low: float, high: float) -> slice:
         """The positions of the names whose length lies between ``low`` and ``high``."""
@@ -289,15 +292,13 @@ class NameIndex:
     """
 
     def __init__(self) -> None:
-        #: normalised name -> its id; the ids index the lists below
-        self._ids: dict[str, int] = {}
-        self._names: list[str] = []
-        self._values: list[str | tuple[str, ...]] = []
-        #: word -> the ids of the names that have it (single letters are not indexed)
-        self._postings: dict[str, array[int]] = {}
+        #: normalised name -> its value, or its values once there are several
+        self._values: dict[str, str | tuple[str, ...]] = {}
+        #: word -> the names that have it (single letters are not indexed)
+        self._postings: dict[str, list[str]] = {}
         #: the postings of common words as sets and as shelves by initials,
         #: made when first needed
-        self._sets: dict[str, frozenset[int]] = {}
+        self._sets: dict[str, frozenset[str]] = {}
         self._shelves: dict[str, dict[str, _Shelf]] = {}
 
     def add(self, name: str, value: str) -> None:
@@ -305,32 +306,33 @@ class NameIndex:
         normalised = normalise_name(name)
         if not normalised:
             return
-        name_id = self._ids.get(normalised)
-        if name_id is None:
-            self._add_name(normalised, value)
-            return
-        known = self._values[name_id]
-        if isinstance(known, str):
+        known = self._values.get(normalised)
+        if known is None:
+            self._values[normalised] = value
+            self._post(normalised)
+        elif isinstance(known, str):
             if known != value:
-                self._values[name_id] = (known, value)
+                self._values[normalised] = (known, value)
         elif value not in known:
-            self._values[name_id] = (*known, value)
+            self._values[normalised] = (*known, value)
 
-    def _add_name(self, normalised: str, value: str) -> None:
-        name_id = len(self._names)
-        self._ids[normalised] = name_id
-        self._names.append(normalised)
-        self._values.append(value)
+    def _post(self, normalised: str) -> None:
+        """Add a new name to the postings of its words."""
+        postings = self._postings
         cached = self._sets or self._shelves
         for word in set(normalised.split()):
             if len(word) > 1:
-                self._postings.setdefault(word, array("i")).append(name_id)
+                names = postings.get(word)
+                if names is None:
+                    postings[word] = [normalised]
+                else:
+                    names.append(normalised)
                 if cached:  # the word's cached forms no longer hold all its names
                     self._sets.pop(word, None)
                     self._shelves.pop(word, None)
 
-    def _named(self, name_id: int) -> tuple[str, ...]:
-        known = self._values[name_id]
+    def _named(self, normalised: str) -> tuple[str, ...]:
+        known = self._values[normalised]
         return (known,) if isinstance(known, str) else known
 
     def best(self, name: str, *, limit: int = 3, cutoff: float = 0.0) -> list[tuple[str, float]]:
@@ -348,13 +350,14 @@ class NameIndex:
         query = normalise_name(name)
         if not query or limit < 1:
             return []
-        exact = self._ids.get(query)
-        if exact is not None and len(self._named(exact)) >= limit:
-            return [(value, 1.0) for value in sorted(self._named(exact))[:limit]]
-        choices, ids = self._candidates(query, cutoff)
+        if query in self._values and len(self._named(query)) >= limit:
+            return [(value, 1.0) for value in sorted(self._named(query))[:limit]]
+        choices = self._candidates(query, cutoff)
+        if not choices:
+            return []
         scores: dict[str, float] = {}
         floor = -1.0  # the limit-th best score so far; a lower raw score cannot beat it
-        for choice, raw, position in process.extract(
+        for choice, raw, _ in process.extract(
             query, choices, scorer=Indel.normalized_similarity, limit=None, score_cutoff=cutoff
         ):
             if raw < floor:
@@ -362,36 +365,39 @@ class NameIndex:
             score = _similarity(query, choice, raw)
             if score < cutoff:
                 continue
-            for value in self._named(ids[position]):
+            for value in self._named(choice):
                 scores[value] = max(score, scores.get(value, score))
             if len(scores) >= limit:
                 floor = sorted(scores.values(), reverse=True)[limit - 1]
         return sorted(scores.items(), key=lambda item: (-item[1], item[0]))[:limit]
 
-    def _candidates(self, query: str, cutoff: float) -> tuple[list[str], list[int]]:
-        """The names to score ``query`` against, and their ids (see the class docstring)."""
+    def _candidates(self, query: str, cutoff: float) -> list[str]:
+        """The names to score ``query`` against (see the class docstring), not to be changed.
+
+        In no particular order: :meth:`best` does not depend on it.
+        """
         postings = self._postings
         words = [word for word in set(query.split()) if len(word) > 1 and word in postings]
         rare = [postings[word] for word in words if len(postings[word]) <= MAX_POSTINGS]
-        if rare:
-            ids = list(set().union(*rare))
+        if len(rare) == 1:
+            names = rare[0]
+        elif rare:
+            names = list(set().union(*rare))
         elif len(words) > 1:
             common = sorted((self._set(word) for word in words), key=len)
-            ids = list(common[0].intersection(*common[1:]))
+            names = list(common[0].intersection(*common[1:]))
         elif words:
             found = self._near_in_length(words[0], query, cutoff)
             if found is not None:
                 return found
-            ids = []  # the word is too common to tell the names apart by
+            names = []  # the word is too common to tell the names apart by
         else:
-            ids = []
-        if not ids and query in self._ids:
-            ids = [self._ids[query]]
-        return [self._names[name_id] for name_id in ids], ids
+            names = []
+        if not names and query in self._values:
+            names = [query]
+        return names
 
-    def _near_in_length(
-        self, word: str, query: str, cutoff: float
-    ) -> tuple[list[str], list[int]] | None:
+    def _near_in_length(self, word: str, query: str, cutoff: float) -> list[str] | None:
         """The names of common ``word`` that can reach ``cutoff`` against ``query``.
 
         Only names of a length within the Indel bound can, and above ``1 -
@@ -409,30 +415,25 @@ class NameIndex:
         if sum(span.stop - span.start for _, span in spans) > MAX_POSTINGS:
             return None
         names: list[str] = []
-        ids: list[int] = []
         for shelf, span in spans:
             names += shelf.names[span]
-            ids += shelf.ids[span]
-        return names, ids
+        return names
 
-    def _set(self, word: str) -> frozenset[int]:
-        ids = self._sets.get(word)
-        if ids is None:
-            ids = self._sets[word] = frozenset(self._postings[word])
-        return ids
+    def _set(self, word: str) -> frozenset[str]:
+        names = self._sets.get(word)
+        if names is None:
+            names = self._sets[word] = frozenset(self._postings[word])
+        return names
 
     def _shelf(self, word: str) -> dict[str, _Shelf]:
         shelves = self._shelves.get(word)
         if shelves is None:
-            rows: dict[str, list[tuple[int, str, int]]] = {}
-            for name_id in self._postings[word]:
-                name = self._names[name_id]
-                rows.setdefault(_initials(name), []).append((len(name), name, name_id))
+            rows: dict[str, list[tuple[int, str]]] = {}
+            for name in self._postings[word]:
+                rows.setdefault(_initials(name), []).append((len(name), name))
             shelves = self._shelves[word] = {
                 initials: _Shelf(
-                    lengths=[length for length, _, _ in group],
-                    names=[name for _, name, _ in group],
-                    ids=[name_id for _, _, name_id in group],
+                    lengths=[length for length, _ in group], names=[name for _, name in group]
                 )
                 for initials, group in ((key, sorted(rows[key])) for key in rows)
             }

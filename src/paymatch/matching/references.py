@@ -72,7 +72,7 @@ from __future__ import annotations
 import re
 import string
 import unicodedata
-from collections.abc import Iterator, Sequence
+from collections.abc import Sequence
 from functools import lru_cache
 from typing import Final
 
@@ -132,8 +132,8 @@ _DIGITS: Final = "0123456789"
 #: substituting or inserting a digit or another character.
 _ONE_EDIT_SIZES = ((-1, 0), (-1, -1), (0, 0), (0, -1), (0, 1), (1, 0), (1, 1))
 _FOLD = str.maketrans({"ä": "ae", "ö": "oe", "ü": "ue"} | dict.fromkeys(SEPARATORS))
-_UMLAUT = re.compile("([aou])\u0308")
 _SHAPE = str.maketrans(dict.fromkeys(_DIGITS, "9"))
+_NO_DIGITS = str.maketrans(dict.fromkeys(_DIGITS))
 _LEADING_ZEROS = re.compile(r"(?<![0-9])0+(?=[0-9])")
 _ANY_DIGIT = re.compile(r"[0-9]")
 _PREFIX_INITIALS = frozenset(prefix[0] for prefix in PREFIXES)
@@ -143,10 +143,14 @@ _WORD = re.compile(rf"[^\s{re.escape(_WORD_ENDS)}]+")
 _JOINING_GAP = re.compile(rf"[\s{re.escape(SEPARATORS)}]*")
 
 #: A word of a text: where it starts and ends, its key without zero stripping,
-#: and whether it may be joined to the word before it.
-_Word = tuple[int, int, str, bool]
-#: A window of words ``[first, last)`` and its readings (see :func:`_readings`).
-_Window = tuple[int, int, tuple[str, ...]]
+#: whether it may be joined to the word before it, how many digits it has and
+#: its :func:`_tail`.
+_Word = tuple[int, int, str, bool, int, str]
+#: A window of words ``[first, last)``, its key without zero stripping and how
+#: many digits it has.
+_Window = tuple[int, int, str, int]
+#: The tails (see :func:`_tail`) of keys with a digit and of keys without one.
+_Tails = tuple[set[str], set[str]]
 #: A window of words ``[first, last)`` and what was found for it.
 _Span = tuple[int, int, str]
 
@@ -156,8 +160,11 @@ def _compact(text: str) -> str:
     if text.isascii():
         return text.translate(_FOLD).upper()
     text = unicodedata.normalize("NFKD", text).casefold()
-    text = unicodedata.normalize("NFKD", _UMLAUT.sub(r"\1e", text))
-    text = "".join(char for char in text if not unicodedata.combining(char))
+    if "\u0308" in text:  # umlauts, decomposed: a, o, u and the diaeresis
+        text = text.replace("a\u0308", "ae").replace("o\u0308", "oe").replace("u\u0308", "ue")
+    text = unicodedata.normalize("NFKD", text)
+    if not text.isascii():  # drop the marks left: é -> e
+        text = "".join(char for char in text if not unicodedata.combining(char))
     return "".join(text.translate(_FOLD).upper().split())
 
 
@@ -204,69 +211,106 @@ def _size(shape: str) -> tuple[int, int]:
     return len(shape), len(shape) - shape.count("9")
 
 
-def _readings(key: str) -> tuple[str, ...]:
-    """The window's key and every way of stripping prefix words from it, longest first.
+def _tail(key: str) -> str:
+    """The key's last character, a digit written 9.
 
-    Only a key with a digit loses prefixes; the prefixes are letters before the
-    first digit, so a digit is left in every reading.
+    Every reading of a window (see :func:`_readings`) has the window's tail and
+    has a digit if and only if the window has one: zeros and prefix words are
+    only stripped in front of a digit, and prefixes only from keys with a
+    digit. So an index only looks up a window if an indexed key has its tail
+    and, like it, a digit or none (``RE1234 VIELEN`` ends in ``N``: no item
+    number does).
     """
+    return "9" if key[-1] in _DIGITS else key[-1]
+
+
+@lru_cache(maxsize=4096)
+def _readings(compact: str) -> tuple[str, ...]:
+    """The key of a window, given without zero stripping, and it without prefix words.
+
+    Every way of stripping prefix words, longest reading first. Only a key with
+    a digit loses prefixes; the prefixes are letters before the first digit, so
+    a digit is left in every reading. Cached: the engine asks several indexes
+    about one text.
+    """
+    key = _strip_zeros(compact)
     if key[:1] not in _PREFIX_INITIALS or not _ANY_DIGIT.search(key):
         return (key,)
     letters = key[: len(key) - len(key.lstrip(string.ascii_uppercase))]
-    return tuple(key[start:] for start in _prefix_ends(letters))
-
-
-def _words(text: str) -> list[_Word]:
-    """The words of ``text`` that have a key, in order."""
-    words: list[_Word] = []
-    previous_end = 0
-    for match in _WORD.finditer(text):
-        compact = _compact(match.group())
-        if not compact:
-            continue
-        start = match.start()
-        joins = bool(words) and _JOINING_GAP.fullmatch(text, previous_end, start) is not None
-        words.append((start, match.end(), compact, joins))
-        previous_end = match.end()
-    return words
-
-
-def _windows(words: Sequence[_Word], max_words: int) -> Iterator[_Span]:
-    """Every run of up to ``max_words`` joinable words, with its key."""
-    for first in range(len(words)):
-        compact = words[first][2]
-        yield first, first + 1, _strip_zeros(compact)
-        for last in range(first + 1, min(first + max_words, len(words))):
-            if not words[last][3]:
-                break
-            compact += words[last][2]
-            yield first, last + 1, _strip_zeros(compact)
+    return tuple([key[start:] for start in _prefix_ends(letters)])
 
 
 @lru_cache(maxsize=1024)
-def _scan(text: str, max_words: int) -> tuple[tuple[_Word, ...], tuple[_Window, ...]]:
-    """The words of ``text`` and its windows with their readings.
+def _words(text: str) -> tuple[_Word, ...]:
+    """The words of ``text`` that have a key, in order.
 
     Cached: the engine asks several indexes several questions about one text.
     """
-    words = tuple(_words(text))
-    windows = tuple(
-        (first, last, _readings(key)) for first, last, key in _windows(words, max_words)
-    )
-    return words, windows
+    words: list[_Word] = []
+    previous_end = 0
+    upper = text.upper() if text.isascii() else None  # then a word's key is its slice, folded
+    for match in _WORD.finditer(text):
+        start, end = match.span()
+        if upper is None:
+            compact = _compact(match.group())
+        else:
+            compact = upper[start:end]
+            if not compact.isalnum():  # else there is nothing to fold
+                compact = compact.translate(_FOLD)
+        if not compact:
+            continue
+        joins = bool(words) and (
+            text[previous_end:start] == " "
+            or _JOINING_GAP.fullmatch(text, previous_end, start) is not None
+        )
+        if compact.isalpha():
+            words.append((start, end, compact, joins, 0, compact[-1]))
+        else:
+            digits = len(compact) - len(compact.translate(_NO_DIGITS))
+            words.append((start, end, compact, joins, digits, _tail(compact)))
+        previous_end = end
+    return tuple(words)
+
+
+def _windows(words: Sequence[_Word], max_words: int, tails: _Tails | None) -> list[_Window]:
+    """The runs of up to ``max_words`` joinable words that may be keys with these ``tails``.
+
+    A run may be such a key if its tail is among the tails of keys with a digit
+    (``tails[0]``) or without one (``tails[1]``), as the run has a digit or
+    not; all runs may be if ``tails`` is ``None``. Ordered by their last word,
+    as runs are only made for a last word whose tail is in ``tails``.
+    """
+    windows: list[_Window] = []
+    for last, (_, _, compact, _, digits, tail) in enumerate(words):
+        if tails is not None and tail not in tails[0] and tail not in tails[1]:
+            continue
+        first = last
+        while True:
+            if tails is None or tail in (tails[0] if digits else tails[1]):
+                windows.append((first, last + 1, compact, digits))
+            if last - first + 1 == max_words or not words[first][3]:
+                break
+            first -= 1
+            compact = words[first][2] + compact
+            digits += words[first][4]
+    return windows
 
 
 def _outermost(spans: Sequence[_Span]) -> list[_Span]:
     """The spans not lying within a longer one, one per found key, in order of the text."""
+    if len(spans) < 2:
+        return list(spans)
     kept: list[_Span] = []
     reported: set[str] = set()
     for span in sorted(spans, key=lambda span: (span[0], -span[1])):
         first, last, found = span
-        inside = any(
-            other[0] <= first and last <= other[1] and other[1] - other[0] > last - first
+        if found in reported:
+            continue
+        width = last - first
+        if not any(
+            other[0] <= first and last <= other[1] and other[1] - other[0] > width
             for other in spans
-        )
-        if not inside and found not in reported:
+        ):
             reported.add(found)
             kept.append(span)
     return kept
@@ -312,6 +356,11 @@ class ReferenceIndex:
         self._sizes: set[tuple[int, int]] = set()
         #: (key length, position) -> the non-digits indexed keys have there
         self._others_at: dict[tuple[int, int], set[str]] = {}
+        #: the tails (see :func:`_tail`) of the indexed keys with a digit and without
+        self._tails: _Tails = (set(), set())
+        #: the words last looked up exactly and what was found, as find, unknown
+        #: and near are asked about one text in turn; None after an add
+        self._last_exact: tuple[tuple[_Word, ...], list[_Span]] | None = None
 
     def __len__(self) -> int:
         """How many distinct keys are indexed."""
@@ -326,6 +375,7 @@ class ReferenceIndex:
         if known is None:
             self._values[key] = value
             self._add_shape(_shape(key))
+            self._last_exact = None
         elif isinstance(known, str):
             if known != value:
                 self._values[key] = (known, value)
@@ -336,6 +386,7 @@ class ReferenceIndex:
         if shape in self._shapes:
             return
         self._shapes.add(shape)
+        self._tails[0 if "9" in shape else 1].add(_tail(shape))
         length = len(shape)
         self._sizes.add(_size(shape))
         for position, char in enumerate(shape):
@@ -356,30 +407,39 @@ class ReferenceIndex:
         >>> [hit.seen for hit in index.find("Best.-Nr.:1001, 123-1001", field="purpose")]
         ['Best.-Nr.:1001']
         """
-        words, windows = _scan(text, self._max_words)
+        words = _words(text)
         return [
             ReferenceHit(self._named(key), _seen(text, words, first, last), field)
-            for first, last, key in self._exact(windows)
+            for first, last, key in self._exact(words)
         ]
 
-    def _exact(self, windows: Sequence[_Window]) -> list[_Span]:
+    def _exact(self, words: tuple[_Word, ...]) -> list[_Span]:
         """The outermost windows that name an indexed key, with the key."""
+        last_exact = self._last_exact
+        if last_exact is not None and last_exact[0] is words:
+            return last_exact[1]
         values = self._values
         spans: list[_Span] = []
-        for first, last, readings in windows:
-            for reading in readings:
+        for first, last, compact, _ in _windows(words, self._max_words, self._tails):
+            for reading in _readings(compact):
                 if reading in values:
                     spans.append((first, last, reading))
                     break
-        return _outermost(spans)
+        spans = _outermost(spans)
+        self._last_exact = (words, spans)
+        return spans
 
-    def _free_windows(self, windows: Sequence[_Window]) -> Iterator[_Window]:
-        """The windows of up to two words that share no word with an exact hit."""
-        covered = {i for first, last, _ in self._exact(windows) for i in range(first, last)}
-        for window in windows:
-            first, last, _ = window
-            if last - first <= _MAX_TYPO_WORDS and not covered.intersection(range(first, last)):
-                yield window
+    def _free_windows(self, words: tuple[_Word, ...], tails: _Tails | None) -> list[_Window]:
+        """The windows of up to two words that share no word with an exact hit.
+
+        Only those ``tails`` allow (see :func:`_windows`).
+        """
+        covered = {i for first, last, _ in self._exact(words) for i in range(first, last)}
+        return [
+            window
+            for window in _windows(words, min(self._max_words, _MAX_TYPO_WORDS), tails)
+            if covered.isdisjoint(range(window[0], window[1]))
+        ]
 
     # -- typos ---------------------------------------------------------------------
 
@@ -397,11 +457,14 @@ class ReferenceIndex:
         >>> [(hit.seen, hit.values, hit.typo) for hit in index.near("Auftrag 48231", field="f")]
         [('Auftrag 48231', ('A-1',), True)]
         """
-        words, windows = _scan(text, self._max_words)
+        words = _words(text)
         spans: list[_Span] = []
         found: dict[str, tuple[str, ...]] = {}
         neighbours: dict[str, list[str]] = {}
-        for first, last, readings in self._free_windows(windows):
+        for first, last, compact, digits in self._free_windows(words, None):
+            if digits < _MIN_TYPO_DIGITS:  # zero stripping only takes digits away
+                continue
+            readings = _readings(compact)
             if len(_ANY_DIGIT.findall(readings[0])) < _MIN_TYPO_DIGITS:
                 continue
             for reading in readings:
@@ -474,10 +537,10 @@ class ReferenceIndex:
         >>> index.unknown("Auftrag AU10002, PLZ 12345, AU10001")
         ['Auftrag AU10002']
         """
-        words, windows = _scan(text, self._max_words)
+        words = _words(text)
         spans: list[_Span] = []
-        for first, last, readings in self._free_windows(windows):
-            for reading in readings:
+        for first, last, compact, _ in self._free_windows(words, self._tails):
+            for reading in _readings(compact):
                 if _shape(reading) in self._shapes:
                     spans.append((first, last, reading))
                     break
