@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from paymatch.errors import InvalidValueError
+from paymatch.errors import InvalidValueError, OverAllocationError
 from paymatch.ledger import Ledger
 from paymatch.matching import MatchConfig, MatchStatus, match
 from paymatch.model import (
@@ -392,6 +392,18 @@ def test_running_twice_with_the_ledger_assigns_nothing_twice() -> None:
     second = match([movement], ledger.open_items, as_of=AS_OF, ledger=ledger)
     assert second.results[0].status is MatchStatus.NOT_APPLICABLE
     assert second.apply(ledger, at=AT) == ()
+
+
+def test_apply_is_all_or_nothing_when_the_ledger_changed_since_matching() -> None:
+    first, second, cash = paid("120.00", "RE-1"), paid("80.00", "RE-2"), paid("80.00", "cash")
+    ledger = Ledger([first, second, cash], [item("RE-1", "120.00"), item("RE-2", "80.00")])
+    report = match([first, second], ledger.open_items, as_of=AS_OF, ledger=ledger)
+    assert [r.status for r in report.results] == [MatchStatus.ASSIGNED, MatchStatus.ASSIGNED]
+    ledger.assign(cash.movement_id, ItemTarget(number="RE-2"), at=AT)  # by hand, meanwhile
+    with pytest.raises(OverAllocationError):
+        report.apply(ledger, at=AT)  # RE-1 was booked first, then RE-2 refused: RE-1 undone
+    assert [a.origin for a in ledger.allocations] == [Origin.MANUAL]
+    assert ledger.open_amount("RE-1").amount == Decimal("120.00")
 
 
 def test_manual_work_is_never_touched_and_teaches_the_payer() -> None:

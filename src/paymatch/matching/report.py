@@ -23,6 +23,7 @@ from decimal import Decimal
 import attrs
 from moneyed import Money
 
+from paymatch.errors import LedgerError
 from paymatch.ledger import Ledger
 from paymatch.model import (
     Allocation,
@@ -194,34 +195,35 @@ class MatchReport:
 
         Each assignment becomes an automatic allocation to its item, each
         write-off a :class:`~paymatch.model.WriteOff` on its item, both with the
-        result's evidence. The movements and items must be in the ledger. A
-        ledger error (the ledger changed since matching) stops at the first
-        conflict; what was booked before it stays, as each allocation is valid
-        on its own.
+        result's evidence. The movements and items must be in the ledger. All or
+        nothing: if the ledger refuses one (it changed since matching), the ones
+        booked before it are undone and the :class:`~paymatch.errors.LedgerError`
+        is raised.
         """
         booked: list[Allocation] = []
-        for result in self.results:
-            movement_id = result.movement.movement_id
-            for assignment in result.allocations:
-                booked.append(
-                    ledger.assign(
-                        movement_id,
-                        ItemTarget(number=assignment.item),
-                        assignment.amount,
-                        at=at,
-                        origin=Origin.AUTOMATIC,
-                        evidence=result.evidence,
+        try:
+            for result in self.results:
+                for target, amount in _targets(result):
+                    booked.append(
+                        ledger.assign(
+                            result.movement.movement_id,
+                            target,
+                            amount,
+                            at=at,
+                            origin=Origin.AUTOMATIC,
+                            evidence=result.evidence,
+                        )
                     )
-                )
-            for write_off in result.write_offs:
-                booked.append(
-                    ledger.assign(
-                        movement_id,
-                        WriteOff(reason=write_off.reason, item=write_off.item),
-                        write_off.amount,
-                        at=at,
-                        origin=Origin.AUTOMATIC,
-                        evidence=result.evidence,
-                    )
-                )
+        except LedgerError:
+            for _ in booked:
+                ledger.undo()
+            raise
         return tuple(booked)
+
+
+def _targets(result: MatchResult) -> Iterator[tuple[ItemTarget | WriteOff, Money]]:
+    """What ``result`` books: its assignments to items, then its write-offs on items."""
+    for assignment in result.allocations:
+        yield ItemTarget(number=assignment.item), assignment.amount
+    for write_off in result.write_offs:
+        yield WriteOff(reason=write_off.reason, item=write_off.item), write_off.amount
