@@ -465,6 +465,37 @@ def _unknown_reference(b: _Builder) -> None:
     ).ambiguous = True
 
 
+def _similar_name(b: _Builder) -> None:
+    """Another person of the customer's family name pays the customer's amount: no IBAN known."""
+    c = b.customer(ibans_known=False)
+    row = b.item(c)
+    first, _, last = c.name.partition(" ")
+    if not last or " GmbH" in c.name or c.name.endswith((" AG", " KG", " e.K.")):
+        last = c.name.split(" ")[0]
+    other = next(f for f in FIRST if f != first)
+    stranger = Customer("-", f"{other} {last}", c.iban.replace("5001", "1001", 1), False)
+    b.entry(
+        "decoy: similar name, another person",
+        Decimal(row["amount"]),
+        name=stranger.name,
+        lines=("Danke",),
+    ).ambiguous = True
+
+
+def _paid_reference(b: _Builder) -> None:
+    """The customer quotes an invoice paid earlier in the statement; another is open for it."""
+    c = b.customer()
+    paid_row = b.item(c)
+    amount = Decimal(paid_row["amount"])
+    b.item(c, amount)  # the same amount still open on another invoice
+    b.payment("paid first", c, amount, f"Rechnung {paid_row['invoice_number']}").expected = {
+        paid_row["number"]: amount
+    }
+    b.payment(
+        "decoy: quotes an invoice already paid", c, amount, f"Rechnung {paid_row['invoice_number']}"
+    ).ambiguous = True
+
+
 def _outgoing(b: _Builder) -> None:
     b.entry(
         "outgoing",
@@ -529,6 +560,8 @@ KINDS: dict[str, Callable[[_Builder], None]] = {
     "decoy: same amount, two customers": _two_customers_same_amount,
     "decoy: one customer, two equal items": _same_customer_equal_items,
     "decoy: unknown order number": _unknown_reference,
+    "decoy: similar name, another person": _similar_name,
+    "decoy: quotes an invoice already paid": _paid_reference,
     "outgoing": _outgoing,
     "bank fee": _fee,
     "chargeback": _chargeback,

@@ -182,6 +182,14 @@ def test_two_equal_items_of_the_paying_customer_are_ambiguous() -> None:
     assert {plan.items for plan in result.suggestions} == {("AU-1",), ("AU-2",)}
 
 
+def test_a_quoted_invoice_wins_over_the_customers_other_equal_invoice() -> None:
+    known = {"customer_number": "K1", "customer_name": "Anna Weiß", "ibans": (PAYER,)}
+    items = [item("RE-1", "70.00", **known), item("RE-2", "70.00", **known)]
+    result = one(paid("70.00", "Rechnung RE-2", iban=PAYER, name="Anna Weiss"), items)
+    # IBAN and name support both invoices; only the reference tells them apart
+    assert allocated(result) == {"RE-2": Decimal("70.00")}
+
+
 def test_a_quoted_order_number_we_do_not_know_stops_a_weaker_match() -> None:
     items = [item("AU-2026-00017", "70.00", customer_number="K1", ibans=(PAYER,))]
     result = one(paid("70.00", "Bestellung AU-2026-99999", iban=PAYER), items)

@@ -4,8 +4,10 @@ The engine assigns automatically only when the best plan scores at least the
 threshold **and** beats its best rival by the margin. A rival is a plan that
 pays an item the best plan does not touch; a plan that pays a part of the best
 plan's items (a partial payment of one of two referenced invoices) explains the
-same thing less well and is no rival. When it does not assign, the result says
-why in words and lists the best plans as suggestions.
+same thing less well and is no rival. The lead is measured on the evidence that
+tells the two apart (:func:`~paymatch.matching.plans.lead`): a clue supporting
+both cannot decide between them. When it does not assign, the result says why
+in words and lists the best plans as suggestions.
 """
 
 from __future__ import annotations
@@ -14,7 +16,7 @@ from collections.abc import Sequence
 
 from paymatch.matching.clues import Clue
 from paymatch.matching.config import MatchConfig
-from paymatch.matching.plans import Draft
+from paymatch.matching.plans import Draft, lead
 from paymatch.matching.report import MatchResult, MatchStatus
 from paymatch.model import Movement
 
@@ -57,8 +59,8 @@ def decide(
         )
     best = plans[0]
     rival = _rival(best, plans)
-    lead = best.score - rival.score if rival is not None else best.score
-    if best.score >= config.threshold and lead >= config.margin:
+    ahead = lead(best, rival) if rival is not None else best.score
+    if best.score >= config.threshold and ahead >= config.margin:
         chosen = best.plan()
         rest = chosen.unassigned
         return MatchResult(
@@ -82,12 +84,13 @@ def decide(
             reason=f"the best plan ({_names(best)}) scores {best.score}, below "
             f"{config.suggest_from}",
         )
-    close = rival is not None and lead < config.margin and rival.score >= config.suggest_from
+    close = rival is not None and ahead < config.margin and rival.score >= config.suggest_from
     if close:
         assert rival is not None
         reason = (
             f"{_names(best)} ({best.score}) and {_names(rival)} ({rival.score}) fit about "
-            f"equally well: the best must lead by {config.margin}"
+            f"equally well: the best leads by {ahead} on what tells them apart, "
+            f"{config.margin} is needed"
         )
     else:
         reason = f"the best plan ({_names(best)}) scores {best.score}, below {config.threshold}"

@@ -242,11 +242,14 @@ class _Planner:
 
     # -- scores ------------------------------------------------------------------
 
-    def score(self, shape: _Shape) -> Decimal:
-        """How well ``shape`` explains the payment (see the module docstring), to 0.001."""
+    def score(self, shape: _Shape, ignoring: frozenset[Clue] = frozenset()) -> Decimal:
+        """How well ``shape`` explains the payment (see the module docstring), to 0.001.
+
+        ``ignoring``: clues left out, to compare two plans on what tells them apart.
+        """
         identified = _ONE
         for number in shape.items:
-            support = self.support.get(number)
+            support = [c for c in self.support.get(number, ()) if c not in ignoring]
             if not support:
                 identified = Decimal(0)
                 break
@@ -341,11 +344,36 @@ class Draft:
         self.items = shape.items
         self.score = planner.score(shape)
 
+    def clues(self) -> frozenset[Clue]:
+        """The clues that support any of the draft's items."""
+        support = self._planner.support
+        return frozenset(clue for number in self.items for clue in support.get(number, ()))
+
+    def score_without(self, clues: frozenset[Clue]) -> Decimal:
+        """The score with ``clues`` left out (see :func:`lead`)."""
+        return self._planner.score(self._shape, clues)
+
     def plan(self) -> Plan:
         """The full :class:`~paymatch.matching.report.Plan` (built once)."""
         if self._plan is None:
             self._plan = self._planner.plan(self._shape, self.score)
         return self._plan
+
+
+def lead(best: Draft, rival: Draft) -> Decimal:
+    """How far ``best`` is ahead of ``rival`` on the evidence that tells them apart.
+
+    A clue that supports both (the payer's IBAN names the customer of both
+    invoices) cannot decide between them, and near a score of 1 it would
+    squeeze any lead below the margin: "RE-1 quoted, IBAN of the customer"
+    against "IBAN of the customer" is 0.999 against 0.974 in full, but 0.988
+    against 0.750 on what differs. Without shared clues it is the plain
+    difference of the scores.
+    """
+    shared = best.clues() & rival.clues()
+    if not shared:
+        return best.score - rival.score
+    return best.score_without(shared) - rival.score_without(shared)
 
 
 def build_plans(
