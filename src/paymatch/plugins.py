@@ -13,6 +13,8 @@ from __future__ import annotations
 from collections.abc import Callable
 from importlib.metadata import EntryPoint, entry_points
 
+import attrs
+
 from paymatch.errors import PaymatchError
 
 __all__ = ["load_plugins"]
@@ -32,40 +34,45 @@ def load_plugins(
     finished plugin from a factory; ``check(plugin, origin)`` raises ``error``
     when a plugin lacks what the group requires.
     """
-    plugins: list[object] = []
-    for entry_point in entry_points(group=group):
-        plugins.extend(_load(entry_point, group, kind, is_plugin, check, error))
-    return plugins
+    rules = _Group(group, kind, is_plugin, check, error)
+    return [
+        plugin for entry_point in entry_points(group=group) for plugin in rules.load(entry_point)
+    ]
 
 
-def _load(
-    entry_point: EntryPoint,
-    group: str,
-    kind: str,
-    is_plugin: Callable[[object], bool],
-    check: Callable[[object, str], None],
-    error: type[PaymatchError],
-) -> list[object]:
-    """The plugins one entry point provides: one, a factory of one, or a function giving some."""
-    origin = f"plugin {entry_point.name!r} ({entry_point.value}) in group {group!r}"
-    try:
-        loaded = entry_point.load()
-    except Exception as failure:
-        raise error(f"{origin} failed to import: {failure!r}") from failure
-    candidate = loaded
-    # a class is a factory even when its class attributes already look like a plugin
-    if isinstance(loaded, type) or (not is_plugin(loaded) and callable(loaded)):
+@attrs.frozen
+class _Group:
+    """What :func:`load_plugins` was told about one entry-point group."""
+
+    name: str
+    kind: str
+    is_plugin: Callable[[object], bool]
+    check: Callable[[object, str], None]
+    error: type[PaymatchError]
+
+    def load(self, entry_point: EntryPoint) -> list[object]:
+        """The plugins an entry point provides: one, a factory of one, or a function giving some."""
+        origin = f"plugin {entry_point.name!r} ({entry_point.value}) in group {self.name!r}"
         try:
-            candidate = loaded()
+            loaded = entry_point.load()
         except Exception as failure:
-            raise error(f"{origin} failed to create its {kind}: {failure!r}") from failure
-    if is_plugin(candidate):
-        found = [candidate]
-    else:
-        try:
-            found = list(candidate)
-        except TypeError:
+            raise self.error(f"{origin} failed to import: {failure!r}") from failure
+        candidate = loaded
+        # a class is a factory even when its class attributes already look like a plugin
+        if isinstance(loaded, type) or (not self.is_plugin(loaded) and callable(loaded)):
+            try:
+                candidate = loaded()
+            except Exception as failure:
+                raise self.error(
+                    f"{origin} failed to create its {self.kind}: {failure!r}"
+                ) from failure
+        if self.is_plugin(candidate):
             found = [candidate]
-    for plugin in found:
-        check(plugin, origin)
-    return found
+        else:
+            try:
+                found = list(candidate)
+            except TypeError:
+                found = [candidate]
+        for plugin in found:
+            self.check(plugin, origin)
+        return found
