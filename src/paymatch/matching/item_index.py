@@ -153,10 +153,6 @@ class ItemIndex:
         """The customer's items that are still open, in input order."""
         return tuple(n for n in self._of_customer.get(customer, ()) if self._open[n] > 0)
 
-    def customer_count(self, customer: str) -> int:
-        """How many items (open or not) the customer has in this run."""
-        return len(self._of_customer.get(customer, ()))
-
     def customers_with_iban(self, iban: str) -> tuple[str, ...]:
         """The customers whose items name ``iban`` as theirs."""
         return tuple(self._customers_by_iban.get(iban, ()))
