@@ -11,7 +11,8 @@ precise classes let a program react to one kind of failure::
      │    ├── UnsafeInputError                 XML with a DTD, entities or network access
      │    └── FormatDetectionError             no parser, or two equally good ones, for the data
      ├── ParserPluginError                     a third-party parser failed its checks when loaded
- ├── MatcherPluginError                    a third-party matcher failed its checks when loaded
+     ├── MatcherPluginError                    a third-party matcher failed its checks when loaded
+     ├── ExportError (ValueError)              bookings a format cannot carry (account, date, size)
      └── LedgerError (ValueError)              the ledger refused an action
           ├── UnknownMovementError (KeyError)  no movement with that id
           ├── UnknownItemError (KeyError)      no open item with that number
@@ -35,6 +36,7 @@ __all__ = [
     "ConflictingMovementError",
     "CurrencyMismatchError",
     "DuplicateAllocationError",
+    "ExportError",
     "FormatDetectionError",
     "InvalidValueError",
     "LedgerError",
@@ -139,6 +141,15 @@ class ParserPluginError(PaymatchError):
 
 class MatcherPluginError(PaymatchError):
     """A matcher from the entry-point group ``paymatch.matchers`` could not be used."""
+
+
+class ExportError(PaymatchError, ValueError):
+    """Bookings that an export format cannot carry.
+
+    The message names the booking (its id) and the format's rule it breaks: an
+    account number DATEV cannot take, a date outside the fiscal year, a
+    currency the file is not in.
+    """
 
 
 class LedgerError(PaymatchError, ValueError):
