@@ -20,6 +20,7 @@ paymatch.errors.InvalidValueError: toml: unknown key(s) tims
 
 from __future__ import annotations
 
+import datetime as dt
 import tomllib
 from collections.abc import Callable, Mapping
 from decimal import Decimal, InvalidOperation
@@ -61,6 +62,13 @@ def _decimal(value: object, _: type) -> Decimal:
     return number
 
 
+def _date(value: object, _: type) -> dt.date:
+    """A TOML local date (``2026-03-31``); a date-time or a string is refused."""
+    if type(value) is dt.date:
+        return value
+    raise ValueError(f"expected a date such as 2026-03-31, got {value!r}")
+
+
 def _strings(value: object, _: type) -> tuple[str, ...]:
     """A list of strings (a bare string would otherwise be split into its characters)."""
     if isinstance(value, list) and all(type(item) is str for item in value):
@@ -86,6 +94,7 @@ def _make_converter() -> cattrs.Converter:
     for kind, name in ((str, "a string"), (int, "an integer"), (bool, "true or false")):
         converter.register_structure_hook(kind, _exactly(kind, name))
     converter.register_structure_hook(Decimal, _decimal)
+    converter.register_structure_hook(dt.date, _date)
     converter.register_structure_hook_func(lambda kind: kind == tuple[str, ...], _strings)
     return converter
 

@@ -19,8 +19,7 @@ import enum
 import attrs
 from moneyed import Money
 
-from paymatch.model import BookingType, OpenItemKind
-from paymatch.model import _checks
+from paymatch.model import BookingType, OpenItemKind, _checks
 
 __all__ = ["Booking", "BookingKind", "Party", "PartyRole"]
 
@@ -69,7 +68,7 @@ class Party:
 
 @attrs.frozen(kw_only=True)
 class Booking:
-    """One double entry: ``amount`` on the debit (Soll) of ``debit``, the credit (Haben) of ``credit``.
+    """One double entry: ``amount`` debited (Soll) to ``debit`` and credited (Haben) to ``credit``.
 
     ``date`` is the movement's booking date. ``document`` is the document
     number the accountant clears open items with (DATEV Belegfeld 1): the
@@ -93,9 +92,7 @@ class Booking:
     booking_type: BookingType = attrs.field(validator=_checks.of_type(BookingType))
     document: str | None = attrs.field(default=None, validator=_checks.optional_text)
     tax_key: str | None = attrs.field(default=None, validator=_checks.optional_text)
-    party: Party | None = attrs.field(
-        default=None, validator=_checks.of_type(Party, optional=True)
-    )
+    party: Party | None = attrs.field(default=None, validator=_checks.of_type(Party, optional=True))
     item: str | None = attrs.field(default=None, validator=_checks.optional_text)
     item_kind: OpenItemKind | None = attrs.field(
         default=None, validator=_checks.of_type(OpenItemKind, optional=True)
