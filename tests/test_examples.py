@@ -51,6 +51,11 @@ def test_demo_job_prints_the_folders_of_the_bundled_statement() -> None:
         "RE-1006": "75.00",
         "AU-2002": "25.00",
         "RE-1007": "0.00",
+        # paid by the MT940 statement of the second account, which the ledger demo does not read
+        "RE-1008": "238.00",
+        "AU-2003": "89.25",
+        "RE-1009": "300.00",
+        "RE-1010": "200.00",
     }
 
 
