@@ -13,7 +13,8 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from paymatch.errors import CurrencyMismatchError, InvalidValueError
+from paymatch.errors import CurrencyMismatchError, InvalidValueError, OverAllocationError
+from paymatch.ledger import Ledger
 from paymatch.model import (
     Account,
     AccountKind,
@@ -42,6 +43,8 @@ from paymatch.wire import (
     allocation_from_json,
     allocation_to_json,
     converter,
+    ledger_document,
+    ledger_from_document,
     make_converter,
     movement_from_json,
     movement_to_json,
@@ -773,3 +776,60 @@ def test_amount_text_is_exact_and_never_exponent(movement: Movement) -> None:
     assert "e" not in text.lower()
     assert Decimal(text) == movement.amount.amount
     assert Decimal(text).as_tuple().exponent == min(movement.amount.amount.as_tuple().exponent, 0)
+
+
+# -- LEDGER: a dump of movements, open items and allocations ----------------------------------
+
+
+def _ledger_with_allocations() -> Ledger:
+    at = dt.datetime(2026, 3, 6, 16, 30, tzinfo=dt.timezone(dt.timedelta(hours=1)))
+    payment = Movement(
+        account="DE89370400440532013000",
+        amount=to_money("98.00", "EUR"),
+        booking_date=dt.date(2026, 3, 5),
+        booking_type=BookingType.INCOMING,
+        bank_reference="B1",
+        hidden=False,
+    )
+    ledger = Ledger([payment], [OpenItem(number="RE-1", amount=to_money("100.00", "EUR"))])
+    ledger.assign(payment.movement_id, ItemTarget(number="RE-1"), to_money("98.00", "EUR"), at=at)
+    ledger.assign(
+        payment.movement_id,
+        WriteOff(reason=WriteOffReason.CASH_DISCOUNT, item="RE-1"),
+        to_money("2.00", "EUR"),
+        at=at,
+        origin=Origin.AUTOMATIC,
+        evidence=[Evidence(rule="references", detail="RE-1 in remittance", weight="0.9")],
+    )
+    return ledger
+
+
+def test_a_ledger_dump_reads_back_with_the_same_allocations() -> None:
+    ledger = _ledger_with_allocations()
+    text = json.dumps(ledger_document(ledger))
+
+    restored = ledger_from_document(json.loads(text))
+
+    assert restored.movements == ledger.movements
+    assert restored.open_items == ledger.open_items
+    assert restored.allocations == ledger.allocations
+    assert restored.open_amount("RE-1") == to_money("0.00", "EUR")
+    assert json.loads(text)["allocations"][1]["target"] == {
+        "type": "write_off",
+        "reason": "cash_discount",
+        "item": "RE-1",
+    }
+
+
+def test_a_ledger_dump_with_a_bad_value_names_its_path() -> None:
+    document = ledger_document(_ledger_with_allocations())
+    document["allocations"][0]["amount"] = 98.0  # type: ignore[index]
+    with pytest.raises(InvalidValueError, match=r"^\$\.allocations\[0\]\.amount: "):
+        ledger_from_document(document)
+
+
+def test_a_ledger_dump_that_over_allocates_is_refused_by_the_ledger() -> None:
+    document = ledger_document(_ledger_with_allocations())
+    document["allocations"][0]["amount"] = "99.00"  # type: ignore[index]
+    with pytest.raises(OverAllocationError):
+        ledger_from_document(document)

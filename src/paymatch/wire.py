@@ -22,6 +22,8 @@ The shapes are public (DESIGN.md, "Contracts"); keys come in the order shown::
                       | {type: "refund", end_to_end_id} | {type: "write_off", reason, item},
                 amount, currency, origin, made_at,
                 evidence: [{rule, detail, weight}, ...]}
+    LEDGER     {movements: [MOVEMENT, ...], open_items: [OPEN ITEM, ...],
+                allocations: [ALLOCATION, ...]}     (a ledger dump, for ``paymatch export``)
 
 Amounts (and percents and weights) are decimal strings, signed, keeping their places and
 never in exponent notation (``"-12.50"``, ``"100"``); dates are ``YYYY-MM-DD``; ``made_at`` is
@@ -79,6 +81,7 @@ from cattrs.gen import make_dict_structure_fn, make_dict_unstructure_fn, overrid
 from moneyed import Money
 
 from paymatch.errors import InvalidValueError
+from paymatch.ledger.book import Ledger
 from paymatch.model.account import Account, AccountKind
 from paymatch.model.allocation import (
     Allocation,
@@ -100,6 +103,8 @@ __all__ = [
     "allocation_from_json",
     "allocation_to_json",
     "converter",
+    "ledger_document",
+    "ledger_from_document",
     "make_converter",
     "movement_from_json",
     "movement_to_json",
@@ -254,6 +259,13 @@ class _StatementJSON:
 @attrs.frozen(kw_only=True)
 class _DocumentJSON:
     statements: tuple[Statement, ...]
+
+
+@attrs.frozen(kw_only=True)
+class _LedgerJSON:
+    movements: tuple[Movement, ...] = ()
+    open_items: tuple[OpenItem, ...] = ()
+    allocations: tuple[Allocation, ...] = ()
 
 
 @attrs.frozen(kw_only=True)
@@ -623,3 +635,35 @@ def allocation_to_json(
 def allocation_from_json(data: object, *, converter: cattrs.Converter = converter) -> Allocation:
     """The allocation an ALLOCATION object describes."""
     return _structure(converter, data, Allocation)
+
+
+def ledger_document(
+    ledger: Ledger, *, converter: cattrs.Converter = converter
+) -> dict[str, object]:
+    """The LEDGER shape: every movement, open item and allocation of ``ledger``, in order."""
+    return {
+        "movements": [movement_to_json(m, converter=converter) for m in ledger.movements],
+        "open_items": [open_item_to_json(i, converter=converter) for i in ledger.open_items],
+        "allocations": [allocation_to_json(a, converter=converter) for a in ledger.allocations],
+    }
+
+
+def ledger_from_document(data: object, *, converter: cattrs.Converter = converter) -> Ledger:
+    """The ledger a LEDGER document describes, its allocations made again as they were made.
+
+    Each allocation is assigned anew with its own time, origin and evidence, so
+    it keeps its ``allocation_id`` and the ledger checks every invariant again:
+    a dump that breaks one is refused with the ledger's error.
+    """
+    dump = _structure(converter, data, _LedgerJSON)
+    ledger = Ledger(dump.movements, dump.open_items)
+    for allocation in dump.allocations:
+        ledger.assign(
+            allocation.movement_id,
+            allocation.target,
+            allocation.amount,
+            at=allocation.made_at,
+            origin=allocation.origin,
+            evidence=allocation.evidence,
+        )
+    return ledger
