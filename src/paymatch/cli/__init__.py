@@ -10,8 +10,10 @@ from __future__ import annotations
 import click
 
 from paymatch._version import __version__
+from paymatch.cli.export import export_command
 from paymatch.cli.match import match_command
 from paymatch.cli.parse import parse_command
+from paymatch.cli.reconcile import reconcile_command
 
 __all__ = ["main"]
 
@@ -29,3 +31,5 @@ def main() -> None:
 
 main.add_command(parse_command)
 main.add_command(match_command)
+main.add_command(reconcile_command)
+main.add_command(export_command)

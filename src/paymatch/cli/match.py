@@ -7,62 +7,12 @@ import json
 import sys
 from collections.abc import Sequence
 from pathlib import Path
-from typing import TYPE_CHECKING
 
 import click
 
-if TYPE_CHECKING:
-    from paymatch.matching import MatchConfig, OpenItemFormat
-    from paymatch.model import Movement, OpenItem
+from paymatch.cli.inputs import read_items, read_movements, read_settings
 
 __all__ = ["match_command"]
-
-
-def _read(path: Path) -> bytes:
-    try:
-        return path.read_bytes()
-    except OSError as error:
-        raise click.ClickException(f"{path}: cannot read: {error.strerror}") from None
-
-
-def _settings(path: Path | None) -> tuple[MatchConfig, OpenItemFormat | None]:
-    """The matching settings and the open-items layout (table ``[open_items]``) of a TOML file."""
-    from paymatch.matching import MatchConfig, OpenItemFormat
-    from paymatch.settings import read_toml, settings_from_mapping
-
-    if path is None:
-        return MatchConfig(), None
-    document = read_toml(_read(path).decode("utf-8"))
-    layout = document.pop("open_items", None)
-    config = MatchConfig.from_mapping(document)
-    if layout is None:
-        return config, None
-    if not isinstance(layout, dict):
-        raise click.ClickException(f"{path}: open_items must be a table")
-    return config, settings_from_mapping(layout, OpenItemFormat, prefix="open_items")
-
-
-def _movements(files: Sequence[Path], format_name: str | None) -> list[Movement]:
-    """The movements of every statement file, in order; JSON from ``paymatch parse`` too."""
-    from paymatch.parsers import parse
-    from paymatch.wire import statements_from_document
-
-    movements: list[Movement] = []
-    for path in files:
-        data = _read(path)
-        if format_name is None and data.lstrip()[:1] == b"{":
-            statements = statements_from_document(json.loads(data))
-        else:
-            statements = parse(data, format=format_name, filename=str(path)).statements
-        for statement in statements:
-            movements.extend(statement.movements)
-    return movements
-
-
-def _items(path: Path, layout: OpenItemFormat | None) -> tuple[OpenItem, ...]:
-    from paymatch.matching import read_open_items
-
-    return read_open_items(_read(path), source=str(path), format=layout)
 
 
 @click.command("match")
@@ -113,11 +63,11 @@ def match_command(
     from paymatch.matching import match
 
     try:
-        config, layout = _settings(config_path)
-        movements = _movements(statements, format_name)
-        items = _items(open_items, layout)
+        settings = read_settings(config_path)
+        movements = read_movements(statements, format_name)
+        items = read_items(open_items, settings.open_items)
         day = as_of.date() if as_of is not None else dt.date.today()
-        report = match(movements, items, as_of=day, config=config)
+        report = match(movements, items, as_of=day, config=settings.matching)
     except (PaymatchError, ValueError) as error:
         click.echo(f"paymatch match: {error}", err=True)
         sys.exit(1)

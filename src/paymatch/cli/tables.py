@@ -2,17 +2,23 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+import contextlib
+from collections import defaultdict
+from collections.abc import Callable, Iterator, Mapping, Sequence
+from decimal import Decimal
+from pathlib import Path
 
 from rich.console import Console
+from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
 from rich.text import Text
 
-from paymatch.matching import MatchReport
+from paymatch.export.batch import ExportBatch
+from paymatch.matching import MatchReport, MatchStatus
 from paymatch.model import Statement
 from paymatch.model.money import decimal_text
 
-__all__ = ["match_table", "statement_tables"]
+__all__ = ["match_table", "reconcile_summary", "stage_progress", "statement_tables"]
 
 
 def statement_tables(
@@ -80,3 +86,68 @@ def match_table(report: MatchReport, console: Console | None = None) -> None:
     statuses = report.summary()["statuses"]
     assert isinstance(statuses, dict)
     console.print("  ".join(f"{status}: {count}" for status, count in statuses.items() if count))
+
+
+@contextlib.contextmanager
+def stage_progress(stages: int) -> Iterator[Callable[[str], None]]:
+    """A progress bar on stderr over ``stages`` steps; ``advance(text)`` starts the next one.
+
+    The bar shows only on a terminal and disappears when done, so redirected
+    output and logs stay clean.
+    """
+    console = Console(stderr=True)
+    progress = Progress(
+        TextColumn("{task.description}"),
+        BarColumn(),
+        TimeElapsedColumn(),
+        console=console,
+        transient=True,
+        disable=not console.is_terminal,
+    )
+    with progress:
+        task = progress.add_task("starting", total=stages)
+        started = False
+
+        def advance(description: str) -> None:
+            nonlocal started
+            if started:
+                progress.advance(task)
+            started = True
+            progress.update(task, description=description)
+
+        yield advance
+        progress.update(task, completed=stages)
+
+
+def reconcile_summary(report: MatchReport, batch: ExportBatch, out: Path) -> None:
+    """Print what became of the movements (count and money per status) and the files written."""
+    console = Console()
+    counts: defaultdict[MatchStatus, int] = defaultdict(int)
+    money: defaultdict[tuple[MatchStatus, str], Decimal] = defaultdict(Decimal)
+    for result in report:
+        counts[result.status] += 1
+        movement = result.movement
+        money[result.status, movement.currency] += abs(movement.amount.amount)
+    table = Table(title=f"Reconciled as of {report.as_of.isoformat()}", title_justify="left")
+    table.add_column("movements")
+    table.add_column("count", justify="right")
+    table.add_column("amount", justify="right")
+    for status in MatchStatus:
+        amounts = [
+            f"{decimal_text(total)} {code}"
+            for (kind, code), total in sorted(money.items())
+            if kind is status
+        ]
+        table.add_row(status.value.replace("_", " "), str(counts[status]), ", ".join(amounts))
+    table.add_row("all", str(len(report)), "", style="bold")
+    console.print(table)
+    skipped = f", {batch.already_exported} exported before" if batch.already_exported else ""
+    console.print(
+        f"{len(batch.booking_ids)} new bookings in {batch.format} format{skipped}; "
+        f"written to {out}:",
+        markup=False,
+    )
+    for file in batch.files:
+        console.print(f"  {file.name}", markup=False)
+    for name in ("match-report.json", "ledger.json"):
+        console.print(f"  {name}", markup=False)
