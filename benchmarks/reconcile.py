@@ -89,9 +89,9 @@ def write_inputs(directory: Path, size: int) -> tuple[Path, Path]:
 
 
 def main() -> None:
-    from paymatch.export.batch import ExportSettings, export
-    from paymatch.export.datev import DatevSettings
-    from paymatch.export.posting import post
+    from paymatch.accounting.batch import ExportSettings, export
+    from paymatch.accounting.datev import DatevSettings
+    from paymatch.accounting.posting import post
     from paymatch.ledger import Ledger
     from paymatch.matching import match, read_open_items
     from paymatch.parsers import parse
@@ -121,14 +121,18 @@ def main() -> None:
         ledger = timed("ledger + apply", lambda: _applied(Ledger(movements, items), report, at))
         bookings = timed("post", lambda: post(ledger))
         settings = ExportSettings(datev=DatevSettings(consultant_number=1001, client_number=1))
-        batch = timed("export DATEV", lambda: export(bookings, generated_at=at, settings=settings))
-        timed("write files", lambda: [(directory / f.name).write_bytes(f.data) for f in batch.files])
+        batch = timed(
+            "export DATEV", lambda: export(bookings, generated_at=at, settings=settings).files
+        )
+        timed(
+            "write files", lambda: [(directory / f.name).write_bytes(f.data) for f in batch.files]
+        )
     print(f"paymatch reconcile, {size:,} movements x {size:,} open items")
     for stage, seconds in stages:
         print(f"  {stage:<18} {seconds:8.2f} s")
     print(f"  {'total':<18} {sum(s for _, s in stages):8.2f} s")
     statuses = report.summary()["statuses"]
-    print(f"  statuses: {statuses}; bookings {len(bookings):,} in {len(batch.files)} file(s)")
+    print(f"  statuses: {statuses}; bookings {len(bookings):,} in {len(batch)} file(s)")
     peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     print(f"  peak RSS {peak:,.0f} MB")
 

@@ -18,7 +18,7 @@ CORE = [
     "ledger",
     "parsers",
     "matching",
-    "export",
+    "accounting",
     "errors.py",
     "wire.py",
     "plugins.py",

@@ -11,10 +11,10 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
+from paymatch.accounting.chart import SKR03, SKR04, chart_preset
+from paymatch.accounting.journal import Booking, PartyRole
+from paymatch.accounting.posting import PostingRules, post
 from paymatch.errors import InvalidValueError
-from paymatch.export.chart import SKR03, SKR04, chart_preset
-from paymatch.export.journal import Booking, PartyRole
-from paymatch.export.posting import PostingRules, post
 from paymatch.ledger import Ledger
 from paymatch.model import (
     BookingType,

@@ -70,8 +70,8 @@ def export_command(
     Bookings recorded in --exported are left out and the new ones added to it,
     so running the same export twice sends nothing twice.
     """
+    from paymatch.accounting.batch import export
     from paymatch.errors import PaymatchError
-    from paymatch.export.batch import export
     from paymatch.matching.report_reading import ledger_from_report
     from paymatch.wire import ledger_from_document
 

@@ -17,7 +17,7 @@ import attrs
 import click
 
 if TYPE_CHECKING:
-    from paymatch.export.batch import ExportSettings
+    from paymatch.accounting.batch import ExportSettings
     from paymatch.matching import MatchConfig, OpenItemFormat
     from paymatch.model import Movement, OpenItem
 
@@ -43,7 +43,7 @@ class Settings:
 
 def read_settings(path: Path | None) -> Settings:
     """The settings of a TOML file, or the defaults without one; errors name the key path."""
-    from paymatch.export.batch import ExportSettings
+    from paymatch.accounting.batch import ExportSettings
     from paymatch.matching import MatchConfig, OpenItemFormat
     from paymatch.settings import read_toml, settings_from_mapping
 

@@ -21,7 +21,7 @@ from paymatch.cli.inputs import read_items, read_movements, read_settings
 from paymatch.cli.output import read_exported, record_exported, write_atomically
 
 if TYPE_CHECKING:
-    from paymatch.export.batch import ExportBatch
+    from paymatch.accounting.batch import ExportBatch
 
 __all__ = ["FORMAT_CHOICE", "exported_option", "reconcile_command", "write_batch"]
 
@@ -105,9 +105,9 @@ def reconcile_command(
     1 and the position of the problem on stderr when an input cannot be read
     or the export cannot carry a booking; nothing is written then.
     """
+    from paymatch.accounting.batch import export
     from paymatch.cli.tables import reconcile_summary, stage_progress
     from paymatch.errors import PaymatchError
-    from paymatch.export.batch import export
     from paymatch.ledger import Ledger
     from paymatch.matching import match
     from paymatch.wire import ledger_document

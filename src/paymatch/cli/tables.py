@@ -13,7 +13,7 @@ from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
 from rich.text import Text
 
-from paymatch.export.batch import ExportBatch
+from paymatch.accounting.batch import ExportBatch
 from paymatch.matching import MatchReport, MatchStatus
 from paymatch.model import Statement
 from paymatch.model.money import decimal_text

@@ -41,9 +41,9 @@ from collections.abc import Iterable, Iterator
 import attrs
 from moneyed import Money
 
+from paymatch.accounting.chart import Chart, chart_preset
+from paymatch.accounting.journal import Booking, BookingKind, Party, PartyRole
 from paymatch.errors import UnknownMovementError
-from paymatch.export.chart import Chart, chart_preset
-from paymatch.export.journal import Booking, BookingKind, Party, PartyRole
 from paymatch.ledger import Ledger
 from paymatch.model import (
     Allocation,

@@ -26,7 +26,7 @@ another currency is refused.
 
 >>> import datetime as dt
 >>> from moneyed import Money
->>> from paymatch.export.journal import Booking, BookingKind
+>>> from paymatch.accounting.journal import Booking, BookingKind
 >>> from paymatch.model import BookingType
 >>> booking = Booking(booking_id="b1", movement_id="m1", kind=BookingKind.FEE,
 ...                   date=dt.date(2026, 3, 2), amount=Money("2.50", "EUR"), debit="627000",
@@ -52,9 +52,9 @@ from typing import BinaryIO
 
 import attrs
 
+from paymatch.accounting.files import ExportFile
+from paymatch.accounting.journal import Booking
 from paymatch.errors import ExportError, InvalidValueError
-from paymatch.export.files import ExportFile
-from paymatch.export.journal import Booking
 from paymatch.model import _checks
 
 __all__ = ["FEC_COLUMNS", "FecSettings", "fec_file", "write_fec"]

@@ -11,7 +11,7 @@ a string, and changing a text here would only corrupt it for them.
 
 >>> import datetime as dt, json
 >>> from moneyed import Money
->>> from paymatch.export.journal import Booking, BookingKind
+>>> from paymatch.accounting.journal import Booking, BookingKind
 >>> from paymatch.model import BookingType
 >>> booking = Booking(booking_id="b1", movement_id="m1", kind=BookingKind.FEE,
 ...                   date=dt.date(2026, 3, 2), amount=Money("2.50", "EUR"), debit="4970",
@@ -27,8 +27,8 @@ import json
 from collections.abc import Iterable
 from typing import BinaryIO
 
-from paymatch.export.files import ExportFile
-from paymatch.export.journal import Booking
+from paymatch.accounting.files import ExportFile
+from paymatch.accounting.journal import Booking
 from paymatch.model.money import decimal_text
 
 __all__ = ["booking_to_json", "json_journal_file", "write_json_journal"]

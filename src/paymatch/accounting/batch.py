@@ -22,17 +22,17 @@ from typing import Any, TypeVar
 
 import attrs
 
+from paymatch.accounting.chart import Chart
+from paymatch.accounting.csv_journal import csv_journal_file
+from paymatch.accounting.datev import DatevSettings, buchungsstapel_files, debitoren_kreditoren_file
+from paymatch.accounting.fec import FecSettings, fec_file
+from paymatch.accounting.files import ExportFile
+from paymatch.accounting.journal import Booking, Party
+from paymatch.accounting.json_journal import json_journal_file
+from paymatch.accounting.posting import PostingRules, post
+from paymatch.accounting.selection import ExportSelection
+from paymatch.accounting.sie import SieSettings, sie_file
 from paymatch.errors import ExportError, InvalidValueError
-from paymatch.export.chart import Chart
-from paymatch.export.csv_journal import csv_journal_file
-from paymatch.export.datev import DatevSettings, buchungsstapel_files, debitoren_kreditoren_file
-from paymatch.export.fec import FecSettings, fec_file
-from paymatch.export.files import ExportFile
-from paymatch.export.journal import Booking, Party
-from paymatch.export.json_journal import json_journal_file
-from paymatch.export.posting import PostingRules, post
-from paymatch.export.selection import ExportSelection
-from paymatch.export.sie import SieSettings, sie_file
 from paymatch.ledger import Ledger
 from paymatch.model import _checks
 from paymatch.settings import read_toml, settings_from_mapping

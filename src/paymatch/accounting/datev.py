@@ -28,7 +28,7 @@ line can be traced back after the import.
 
 >>> import datetime as dt
 >>> from moneyed import Money
->>> from paymatch.export.journal import Booking, BookingKind
+>>> from paymatch.accounting.journal import Booking, BookingKind
 >>> from paymatch.model import BookingType
 >>> booking = Booking(booking_id="9f2c0a1b3d4e5f60", movement_id="m1",
 ...                   kind=BookingKind.PAYMENT, date=dt.date(2026, 3, 5),
@@ -56,11 +56,11 @@ from typing import Any, BinaryIO
 
 import attrs
 
+from paymatch.accounting.datev_columns import BUCHUNGSSTAPEL_COLUMNS, DEBITOREN_KREDITOREN_COLUMNS
+from paymatch.accounting.files import ExportFile
+from paymatch.accounting.formula_guard import neutralise_formula
+from paymatch.accounting.journal import Booking, Party
 from paymatch.errors import ExportError, InvalidValueError
-from paymatch.export.datev_columns import BUCHUNGSSTAPEL_COLUMNS, DEBITOREN_KREDITOREN_COLUMNS
-from paymatch.export.files import ExportFile
-from paymatch.export.formula_guard import neutralise_formula
-from paymatch.export.journal import Booking, Party
 from paymatch.model import _checks
 
 __all__ = [

@@ -8,7 +8,7 @@ into vouchers (SIE ``#VER``, FEC ``EcritureNum``) group by it.
 
 ``booking_id`` is stable: the same movement with the same allocation always
 gives the same id, so an export can say which bookings it has already sent
-(see :func:`paymatch.export.posting.booking_id`).
+(see :func:`paymatch.accounting.posting.booking_id`).
 """
 
 from __future__ import annotations

@@ -3,13 +3,13 @@
 RFC 4180 CSV in UTF-8 without BOM, comma-separated, CRLF line ends, a header
 line, fields quoted where needed. Dates are ISO ``YYYY-MM-DD``, amounts plain
 decimal strings with a dot, absent values empty. Text fields (document, text,
-names) pass through :func:`~paymatch.export.formula_guard.neutralise_formula`,
+names) pass through :func:`~paymatch.accounting.formula_guard.neutralise_formula`,
 so a spreadsheet never runs a payer's text as a formula; amounts, dates and
 account numbers are written as they are.
 
 >>> import datetime as dt
 >>> from moneyed import Money
->>> from paymatch.export.journal import Booking, BookingKind
+>>> from paymatch.accounting.journal import Booking, BookingKind
 >>> from paymatch.model import BookingType
 >>> booking = Booking(booking_id="b1", movement_id="m1", kind=BookingKind.FEE,
 ...                   date=dt.date(2026, 3, 2), amount=Money("2.50", "EUR"), debit="4970",
@@ -25,9 +25,9 @@ import io
 from collections.abc import Iterable
 from typing import BinaryIO
 
-from paymatch.export.files import ExportFile
-from paymatch.export.formula_guard import neutralise_formula
-from paymatch.export.journal import Booking
+from paymatch.accounting.files import ExportFile
+from paymatch.accounting.formula_guard import neutralise_formula
+from paymatch.accounting.journal import Booking
 from paymatch.model.money import decimal_text
 
 __all__ = ["CSV_JOURNAL_COLUMNS", "csv_journal_file", "write_csv_journal"]

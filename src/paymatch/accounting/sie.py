@@ -22,7 +22,7 @@ its text with the document number.
 
 >>> import datetime as dt
 >>> from moneyed import Money
->>> from paymatch.export.journal import Booking, BookingKind
+>>> from paymatch.accounting.journal import Booking, BookingKind
 >>> from paymatch.model import BookingType
 >>> booking = Booking(booking_id="b1", movement_id="m1", kind=BookingKind.FEE,
 ...                   date=dt.date(2026, 3, 2), amount=Money("25.00", "SEK"), debit="6570",
@@ -48,9 +48,9 @@ from typing import BinaryIO
 import attrs
 
 from paymatch._version import __version__
+from paymatch.accounting.files import ExportFile
+from paymatch.accounting.journal import Booking
 from paymatch.errors import ExportError, InvalidValueError
-from paymatch.export.files import ExportFile
-from paymatch.export.journal import Booking
 from paymatch.model import _checks
 from paymatch.model.money import decimal_text
 

@@ -24,8 +24,8 @@ from collections.abc import Iterable, Iterator
 
 import attrs
 
+from paymatch.accounting.journal import Booking, BookingKind
 from paymatch.errors import InvalidValueError
-from paymatch.export.journal import Booking, BookingKind
 from paymatch.model import BookingType, OpenItemKind, _checks
 
 __all__ = ["ExportSelection"]
