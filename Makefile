@@ -14,9 +14,12 @@ $(STAMP): pyproject.toml
 	$(BIN)/python -m pip install --quiet -e '.[dev]'
 	touch $(STAMP)
 
+# The main job on the example shop: two statements (CAMT.053, MT940) and its open items ->
+# DATEV export, match report and ledger dump in demo-out/, and a summary on the terminal.
 demo: $(STAMP)
-	COLUMNS=120 $(BIN)/paymatch match examples/data/statement.camt053.xml \
-		--open-items examples/data/open_items.json --as-of 2026-03-31 --output table
+	COLUMNS=120 $(BIN)/paymatch reconcile examples/data/statement.camt053.xml \
+		examples/data/statement.mt940 --open-items examples/data/open_items.json \
+		--config examples/data/paymatch.toml --as-of 2026-03-31 --out demo-out
 	$(BIN)/python examples/ledger_demo.py
 
 # pytest exits with 5 when it collected no tests: that is a failure, not a pass.
@@ -38,4 +41,4 @@ bench: $(STAMP)
 	$(BIN)/python benchmarks/match_quality.py
 
 clean:
-	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache .hypothesis .import_linter_cache
+	rm -rf $(VENV) demo-out .pytest_cache .mypy_cache .ruff_cache .hypothesis .import_linter_cache

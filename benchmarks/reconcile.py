@@ -125,7 +125,7 @@ def main() -> None:
             "export DATEV", lambda: export(bookings, generated_at=at, settings=settings).files
         )
         timed(
-            "write files", lambda: [(directory / f.name).write_bytes(f.data) for f in batch.files]
+            "write files", lambda: [(directory / f.name).write_bytes(f.data) for f in batch]
         )
     print(f"paymatch reconcile, {size:,} movements x {size:,} open items")
     for stage, seconds in stages:
