@@ -67,7 +67,7 @@ class DatevError(AssertionError):
 def split_fields(line: str) -> list[str]:
     """``;``-separated fields, keeping the quotes; ``;`` inside quotes does not split."""
     fields, current, quoted = [], [], False
-    for index, char in enumerate(line):
+    for char in line:
         if char == '"':
             quoted = not quoted
         if char == ";" and not quoted:
@@ -76,7 +76,7 @@ def split_fields(line: str) -> list[str]:
         else:
             current.append(char)
     if quoted:
-        raise DatevError(f"unbalanced quotes in line ending at column {index + 1}")
+        raise DatevError(f"unbalanced quotes in {line[:40]!r}...")
     fields.append("".join(current))
     return fields
 

@@ -196,9 +196,9 @@ def test_what_datev_cannot_carry_is_refused_naming_the_booking(bad: Booking, mes
 
 
 def test_settings_are_checked() -> None:
-    with pytest.raises(InvalidValueError, match="DatevSettings.consultant_number: must be 1001"):
+    with pytest.raises(InvalidValueError, match=r"DatevSettings\.consultant_number: must be 1001"):
         DatevSettings(consultant_number=999, client_number=1)
-    with pytest.raises(InvalidValueError, match="DatevSettings.exported_by"):
+    with pytest.raises(InvalidValueError, match=r"DatevSettings\.exported_by"):
         DatevSettings(consultant_number=1001, client_number=1, exported_by="Max Mustermann")
     with pytest.raises(InvalidValueError, match="generated_at: must carry a time zone"):
         list(buchungsstapel_files([booking()], SETTINGS, generated_at=dt.datetime(2026, 4, 1)))
@@ -286,10 +286,11 @@ def test_any_bookings_give_files_the_checker_accepts_with_the_same_amounts(
 
 def test_the_checker_catches_a_broken_file() -> None:
     (file,) = buchungsstapel_files([booking()], SETTINGS, generated_at=AT)
+    lines = file.data.split(b"\r\n")
+    fields = lines[2].split(b";")
+    fields[113] = b""
+    broken = b"\r\n".join([*lines[:2], b";".join(fields), *lines[3:]])
     with pytest.raises(DatevError, match="Festschreibung not written"):
-        lines = file.data.split(b"\r\n")
-        fields = lines[2].split(b";")
-        fields[113] = b""
-        check_buchungsstapel(b"\r\n".join([*lines[:2], b";".join(fields), *lines[3:]]))
+        check_buchungsstapel(broken)
     with pytest.raises(DatevError, match="BOM"):
         check_buchungsstapel(b"\xef\xbb\xbf" + file.data)
