@@ -124,9 +124,7 @@ def main() -> None:
         batch = timed(
             "export DATEV", lambda: export(bookings, generated_at=at, settings=settings).files
         )
-        timed(
-            "write files", lambda: [(directory / f.name).write_bytes(f.data) for f in batch]
-        )
+        timed("write files", lambda: [(directory / f.name).write_bytes(f.data) for f in batch])
     print(f"paymatch reconcile, {size:,} movements x {size:,} open items")
     for stage, seconds in stages:
         print(f"  {stage:<18} {seconds:8.2f} s")

@@ -21,6 +21,7 @@ paymatch.errors.InvalidValueError: toml: unknown key(s) tims
 from __future__ import annotations
 
 import datetime as dt
+import enum
 import tomllib
 from collections.abc import Callable, Mapping
 from decimal import Decimal, InvalidOperation
@@ -28,7 +29,7 @@ from typing import Any, TypeVar
 
 import attrs
 import cattrs
-from cattrs.errors import BaseValidationError
+from cattrs.errors import AttributeValidationNote, BaseValidationError
 from cattrs.gen import make_dict_structure_fn
 
 from paymatch.errors import InvalidValueError
@@ -69,6 +70,14 @@ def _date(value: object, _: type) -> dt.date:
     raise ValueError(f"expected a date such as 2026-03-31, got {value!r}")
 
 
+def _member(value: object, kind: type[enum.StrEnum]) -> enum.StrEnum:
+    """A member of a string enum by its value (``"fee"``), naming the allowed values otherwise."""
+    if type(value) is str and value in kind._value2member_map_:
+        return kind(value)
+    allowed = ", ".join(repr(member.value) for member in kind)
+    raise ValueError(f"expected one of {allowed}, got {value!r}")
+
+
 def _strings(value: object, _: type) -> tuple[str, ...]:
     """A list of strings (a bare string would otherwise be split into its characters)."""
     if isinstance(value, list) and all(type(item) is str for item in value):
@@ -95,6 +104,8 @@ def _make_converter() -> cattrs.Converter:
         converter.register_structure_hook(kind, _exactly(kind, name))
     converter.register_structure_hook(Decimal, _decimal)
     converter.register_structure_hook(dt.date, _date)
+    # before ``str``'s hook, which a StrEnum would otherwise reach as a subclass of str
+    converter.register_structure_hook(enum.StrEnum, _member)
     converter.register_structure_hook_func(lambda kind: kind == tuple[str, ...], _strings)
     return converter
 
@@ -120,10 +131,13 @@ def settings_from_mapping(document: Mapping[str, Any], kind: type[T], *, prefix:
     try:
         return _CONVERTER.structure(dict(document), kind)
     except (BaseValidationError, InvalidValueError) as error:
-        refused = _refusal(error)
-        if refused is not None:  # a check of the class itself, already naming its field
-            if prefix:
-                raise InvalidValueError(f"{prefix}.{refused.field}", refused.reason) from None
+        found = _refusal(error, "")
+        if found is not None:  # a check of a class itself: its field, under the table's key path
+            refused, path = found
+            where = ".".join(part for part in (prefix, path) if part)
+            if where:
+                field = refused.field.partition(".")[2] or refused.field
+                raise InvalidValueError(f"{where}.{field}", refused.reason) from None
             raise refused from None
         messages = cattrs.transform_error(error, path="", format_exception=_describe)
         reason, _, path = messages[0].rpartition(" @ ")
@@ -131,12 +145,18 @@ def settings_from_mapping(document: Mapping[str, Any], kind: type[T], *, prefix:
         raise InvalidValueError(where or "toml", reason) from None
 
 
-def _refusal(error: BaseException) -> InvalidValueError | None:
-    """The first InvalidValueError in ``error`` or the exception groups inside it."""
+def _refusal(error: BaseException, path: str) -> tuple[InvalidValueError, str] | None:
+    """The first InvalidValueError in ``error`` or its groups, and the key path of its table."""
     if isinstance(error, InvalidValueError):
-        return error
+        return error, path
     for inner in getattr(error, "exceptions", ()):
-        found = _refusal(inner)
+        step = path
+        for note in getattr(inner, "__notes__", ()):
+            if isinstance(note, AttributeValidationNote) and not isinstance(
+                inner, InvalidValueError
+            ):
+                step = f"{path}.{note.name}".lstrip(".")
+        found = _refusal(inner, step)
         if found is not None:
             return found
     return None

@@ -43,7 +43,7 @@ from moneyed import Money
 
 from paymatch.accounting.chart import Chart, chart_preset
 from paymatch.accounting.journal import Booking, BookingKind, Party, PartyRole
-from paymatch.errors import UnknownMovementError
+from paymatch.errors import InvalidValueError, UnknownMovementError
 from paymatch.ledger import Ledger
 from paymatch.model import (
     Allocation,
@@ -97,9 +97,16 @@ class PostingRules:
     debtors: dict[str, str] = attrs.field(factory=dict, converter=_accounts)
     creditors: dict[str, str] = attrs.field(factory=dict, converter=_accounts)
 
+    def __attrs_post_init__(self) -> None:
+        self.resolved_chart()  # an unknown chart or rule name is refused here, by its key
+
     def resolved_chart(self) -> Chart:
         """The preset with the overrides applied."""
-        return chart_preset(self.chart).with_overrides(self.accounts)
+        try:
+            preset = chart_preset(self.chart)
+        except InvalidValueError as error:
+            raise InvalidValueError("PostingRules.chart", error.reason) from None
+        return preset.with_overrides(self.accounts, where="PostingRules.accounts")
 
 
 def post(ledger: Ledger, rules: PostingRules | None = None) -> tuple[Booking, ...]:
