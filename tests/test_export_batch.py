@@ -90,7 +90,7 @@ def test_selection_by_date_account_kind_document_type_payment_type() -> None:
 
 
 def test_a_date_range_the_wrong_way_round_is_refused() -> None:
-    with pytest.raises(InvalidValueError, match="ExportSelection.date_to: must not be before"):
+    with pytest.raises(InvalidValueError, match=r"ExportSelection\.date_to: must not be before"):
         ExportSelection(date_from=dt.date(2026, 3, 2), date_to=dt.date(2026, 3, 1))
 
 
