@@ -11,8 +11,9 @@ name in the settings (declaring accounts is optional in 4I, section 6); one
 
 Text is written in IBM PC-8 (code page 437, ``#FORMAT PC8``); a character
 the code page lacks becomes ``?``, control characters become blanks, and a
-quote inside a field is preceded by a backslash (section 5.7). Every text
-field is quoted. 4I files carry no balances: ``#IB``, ``#UB`` and ``#RES``
+quote inside a field is preceded by a backslash (section 5.7); the format
+has no escape for a backslash itself, so one in a text is written as ``/``.
+Every text field is quoted. 4I files carry no balances: ``#IB``, ``#UB`` and ``#RES``
 are never written.
 
 Vouchers have the series of the settings (empty by default) and no number,
@@ -124,7 +125,9 @@ class _Records:
 def _field(text: str) -> str:
     """A quoted text field: control characters as blanks, ``?`` outside CP437, ``\\"`` for ``"``."""
     text = _CONTROL.sub(" ", text).encode("cp437", "replace").decode("cp437")
-    return '"' + text.replace('"', '\\"') + '"'
+    # the format escapes quotes only: a backslash before a quote or the closing quote would
+    # read as an escape, so backslashes are written as slashes
+    return '"' + text.replace("\\", "/").replace('"', '\\"') + '"'
 
 
 def _token(text: str) -> str:
