@@ -157,8 +157,11 @@ def write_fec(
 
     journal = (clean(settings.journal_code), clean(settings.journal_name))
     lines = [separator.join(FEC_COLUMNS)]
+    entries: dict[str, list[Booking]] = {}
+    for booking in bookings:  # an entry's lines stay together, entries in order of first sight
+        entries.setdefault(booking.movement_id, []).append(booking)
     numbers: dict[str, int] = {}
-    for booking in bookings:
+    for booking in (booking for entry in entries.values() for booking in entry):
         if booking.currency != settings.currency:
             raise ExportError(
                 f"booking {booking.booking_id}: amount in {booking.currency}, but the FEC is "
