@@ -195,7 +195,7 @@ def write_fec(
                         auxiliary_name,
                         piece,
                         date,
-                        clean(booking.text),
+                        clean(booking.text) or booking.kind.value,  # never empty
                         debit,
                         credit,
                         "",
