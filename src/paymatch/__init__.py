@@ -30,9 +30,11 @@ if TYPE_CHECKING:
         Party,
         PartyRole,
         PostingRules,
+        SepaTransferSettings,
         SieSettings,
         chart_preset,
         export,
+        pain001_file,
         post,
     )
     from paymatch.errors import (
@@ -236,6 +238,7 @@ __all__ = [
     "PurposeContains",
     "RefundInstruction",
     "RefundTarget",
+    "SepaTransferSettings",
     "Severity",
     "SieSettings",
     "SourcePosition",
@@ -268,6 +271,7 @@ __all__ = [
     "number_occurrences",
     "open_item_from_json",
     "open_item_to_json",
+    "pain001_file",
     "parse",
     "post",
     "read_open_items",

@@ -3,7 +3,8 @@
 The posting rules (:mod:`~paymatch.accounting.posting`, charts in
 :mod:`~paymatch.accounting.chart`) turn a ledger into :class:`Booking`\\ s; an
 export batch (:func:`export`) selects the new ones and writes them in one
-format: DATEV, SIE 4I, FEC, or a CSV or JSON journal. Formatters return bytes
+format: DATEV, SIE 4I, FEC, or a CSV or JSON journal. Refunds of the ledger
+become SEPA credit transfers (pain.001.001.09, :func:`pain001_file`). Formatters return bytes
 or write to a stream they are given; nothing here touches a file.
 
 ``paymatch.export`` is :func:`export` (DESIGN.md contract 0). The package is
@@ -19,6 +20,7 @@ from paymatch.accounting.files import ExportFile
 from paymatch.accounting.journal import Booking, BookingKind, Party, PartyRole
 from paymatch.accounting.posting import PostingRules, post
 from paymatch.accounting.selection import ExportSelection
+from paymatch.accounting.sepa_transfer import SepaTransferSettings, pain001_file
 from paymatch.accounting.sie import SieSettings
 
 __all__ = [
@@ -37,8 +39,10 @@ __all__ = [
     "Party",
     "PartyRole",
     "PostingRules",
+    "SepaTransferSettings",
     "SieSettings",
     "chart_preset",
     "export",
+    "pain001_file",
     "post",
 ]
