@@ -34,11 +34,14 @@ lint: $(STAMP)
 	$(BIN)/mypy --strict src
 	$(BIN)/lint-imports
 
-# Figures, not tests; the slow ones (parse.py, match_scale.py up to 1,000,000) are run by hand.
+# Figures, not tests; the slow ones (parse.py, match_scale.py and export.py up to 1,000,000,
+# reconcile.py at 100,000) are run by hand.
 bench: $(STAMP)
 	$(BIN)/python benchmarks/cli_startup.py
 	$(BIN)/python benchmarks/ledger.py
 	$(BIN)/python benchmarks/match_quality.py
+	$(BIN)/python benchmarks/export.py 200000
+	$(BIN)/python benchmarks/reconcile.py 20000
 
 clean:
 	rm -rf $(VENV) demo-out .pytest_cache .mypy_cache .ruff_cache .hypothesis .import_linter_cache

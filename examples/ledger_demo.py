@@ -9,8 +9,8 @@ folder and the open items.
 
     python examples/ledger_demo.py [STATEMENT_JSON] [OPEN_ITEMS_JSON]
 
-Until the matching engine lands, the assignments are made here by hand
-(``Origin.MANUAL``); the engine will make the same ones automatically.
+The assignments are made here by hand (``Origin.MANUAL``), as a person would;
+``paymatch reconcile`` (``make demo``) lets the matching engine make them.
 """
 
 from __future__ import annotations
