@@ -182,6 +182,17 @@ def texts(min_size: int = 1, max_size: int = 40) -> st.SearchStrategy[str]:
     )
 
 
+def export_texts(max_size: int = 40, *, control: bool = False) -> st.SearchStrategy[str]:
+    """Model texts an export must cope with: letters, digits, punctuation and symbols (quotes,
+    ``;``, ``|``, ``€``, formula starts), inner blanks, and with ``control`` line breaks too."""
+    categories = ("L", "N", "P", "S", "Zs", "Cc") if control else ("L", "N", "P", "S", "Zs")
+    return (
+        st.text(alphabet=st.characters(categories=categories), min_size=1, max_size=max_size)
+        .map(str.strip)
+        .filter(bool)
+    )
+
+
 def references(prefix: str = "") -> st.SearchStrategy[str]:
     """Machine references (transaction, end-to-end, bank): ``prefix`` then A-Z, 0-9 and ``-``."""
     body = st.text(alphabet=_DIGITS + _UPPER + "-", min_size=1, max_size=20).filter(

@@ -19,6 +19,7 @@ from paymatch.accounting.journal import Booking, BookingKind, Party, PartyRole
 from paymatch.errors import ExportError, InvalidValueError
 from paymatch.model import BookingType
 from tests.datev_checker import DatevError, check_buchungsstapel, split_fields
+from tests.strategies import export_texts
 
 AT = dt.datetime(2026, 4, 1, 8, 30, 15, 123000, tzinfo=dt.UTC)
 SETTINGS = DatevSettings(consultant_number=29098, client_number=55003, chart="03")
@@ -237,15 +238,7 @@ def test_debtors_and_creditors_master_data() -> None:
     assert rows[1][0] == "70001"
 
 
-#: Model texts (no surrounding blanks) with what DATEV files must cope with: formula starts,
-#: quotes, semicolons, line breaks and characters outside cp1252.
-texts = (
-    st.text(
-        alphabet=st.characters(categories=("L", "N", "P", "S", "Zs", "Cc")), min_size=1, max_size=80
-    )
-    .map(str.strip)
-    .filter(bool)
-)
+texts = export_texts(80, control=True)
 amounts = st.decimals(min_value=Decimal("0.01"), max_value=Decimal("99999999.99"), places=2)
 
 

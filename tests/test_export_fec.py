@@ -17,6 +17,7 @@ from paymatch.accounting.fec import FecSettings, fec_file
 from paymatch.accounting.journal import Booking, BookingKind, Party, PartyRole
 from paymatch.errors import ExportError, InvalidValueError
 from paymatch.model import BookingType
+from tests.strategies import export_texts
 
 SETTINGS = FecSettings(siren="732829320", account_names={"512000": "Banque", "411000": "Clients"})
 VALIDATED = dt.date(2026, 4, 1)
@@ -158,11 +159,7 @@ def test_fiscal_year_and_currency_rules() -> None:
         FecSettings(siren="12345")
 
 
-texts = (
-    st.text(alphabet=st.characters(categories=("L", "N", "P", "S", "Zs")), min_size=1, max_size=40)
-    .map(str.strip)
-    .filter(bool)
-)
+texts = export_texts()
 
 
 @settings(max_examples=60)

@@ -16,6 +16,7 @@ from paymatch.accounting.csv_journal import CSV_JOURNAL_COLUMNS, csv_journal_fil
 from paymatch.accounting.journal import Booking, BookingKind, Party, PartyRole
 from paymatch.accounting.json_journal import json_journal_file
 from paymatch.model import BookingType, OpenItemKind
+from tests.strategies import export_texts
 
 
 def booking(
@@ -109,13 +110,7 @@ def test_json_journal_round_trips() -> None:
     assert json_journal_file([]).data == b'{\n  "bookings": []\n}\n'
 
 
-texts = (
-    st.text(
-        alphabet=st.characters(categories=("L", "N", "P", "S", "Zs", "Cc")), min_size=1, max_size=40
-    )
-    .map(str.strip)
-    .filter(bool)
-)
+texts = export_texts(control=True)
 
 
 @settings(max_examples=80)

@@ -17,6 +17,7 @@ from paymatch.accounting.sie import SieSettings, sie_file
 from paymatch.errors import ExportError
 from paymatch.model import BookingType
 from tests.sie_reader import read_sie
+from tests.strategies import export_texts
 
 AT = dt.datetime(2026, 4, 1, 8, 0, tzinfo=dt.UTC)
 SETTINGS = SieSettings(
@@ -137,11 +138,7 @@ def test_one_currency_per_file_and_at_least_one_booking() -> None:
         sie_file([], SETTINGS, generated_at=AT)
 
 
-texts = (
-    st.text(alphabet=st.characters(categories=("L", "N", "P", "S", "Zs")), min_size=1, max_size=40)
-    .map(str.strip)
-    .filter(bool)
-)
+texts = export_texts()
 
 
 @settings(max_examples=60)

@@ -31,13 +31,14 @@ interest_expense           2100    7300    Zinsen und ähnliche Aufwendungen
 from __future__ import annotations
 
 from collections.abc import Mapping
+from typing import Any
 
 import attrs
 
 from paymatch.errors import InvalidValueError
 from paymatch.model import _checks
 
-__all__ = ["SKR03", "SKR04", "Chart", "chart_preset"]
+__all__ = ["SKR03", "SKR04", "Chart", "account_table", "chart_preset"]
 
 
 @attrs.frozen(kw_only=True)
@@ -113,3 +114,19 @@ def chart_preset(name: str) -> Chart:
         raise InvalidValueError(
             "chart", f"unknown chart {name!r}; presets: {', '.join(_PRESETS)}"
         ) from None
+
+
+def account_table(instance: object, attribute: attrs.Attribute[Any], value: object) -> None:
+    """Validator of a table keyed by account or customer (account names, account numbers...).
+
+    It must map strings to non-empty strings; anything else is an
+    :class:`InvalidValueError` naming the field.
+    """
+    if not isinstance(value, dict) or not all(
+        isinstance(key, str) and isinstance(item, str) and item.strip()
+        for key, item in value.items()
+    ):
+        raise InvalidValueError(
+            _checks.field_name(instance, attribute),
+            f"must map texts to non-empty texts, got {value!r}",
+        )

@@ -25,7 +25,7 @@ import io
 from collections.abc import Iterable
 from typing import BinaryIO
 
-from paymatch.accounting.files import ExportFile
+from paymatch.accounting.files import ExportFile, file_of
 from paymatch.accounting.formula_guard import neutralise_formula
 from paymatch.accounting.journal import Booking
 from paymatch.model.money import decimal_text
@@ -104,9 +104,4 @@ def csv_journal_file(
     bookings: Iterable[Booking], *, name: str = "paymatch_journal.csv"
 ) -> ExportFile:
     """The journal as one file, with the ids of the bookings in it."""
-    bookings = tuple(bookings)
-    stream = io.BytesIO()
-    write_csv_journal(bookings, stream)
-    return ExportFile(
-        name=name, data=stream.getvalue(), booking_ids=tuple(b.booking_id for b in bookings)
-    )
+    return file_of(name, bookings, write_csv_journal)

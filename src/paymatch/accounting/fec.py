@@ -52,6 +52,7 @@ from typing import BinaryIO
 
 import attrs
 
+from paymatch.accounting.chart import account_table
 from paymatch.accounting.files import ExportFile
 from paymatch.accounting.journal import Booking
 from paymatch.errors import ExportError, InvalidValueError
@@ -94,14 +95,6 @@ def _separator(instance: object, attribute: attrs.Attribute[str], value: str) ->
         raise InvalidValueError("FecSettings.separator", f"must be '|' or a tab, got {value!r}")
 
 
-def _names(value: dict[str, str]) -> dict[str, str]:
-    if not isinstance(value, dict) or not all(
-        isinstance(k, str) and isinstance(v, str) for k, v in value.items()
-    ):
-        raise InvalidValueError("FecSettings.account_names", "must map account numbers to names")
-    return dict(value)
-
-
 @attrs.frozen(kw_only=True)
 class FecSettings:
     """The company (its SIREN), the journal and the fiscal year of the file.
@@ -115,7 +108,7 @@ class FecSettings:
     siren: str = attrs.field(validator=_siren)
     journal_code: str = attrs.field(default="BQ", validator=_checks.text)
     journal_name: str = attrs.field(default="Banque", validator=_checks.text)
-    account_names: dict[str, str] = attrs.field(factory=dict, converter=_names)
+    account_names: dict[str, str] = attrs.field(factory=dict, validator=account_table)
     currency: str = attrs.field(default="EUR", validator=_checks.text)
     separator: str = attrs.field(default="|", validator=_separator)
     first_entry_number: int = attrs.field(default=1, validator=_checks.at_least(1))

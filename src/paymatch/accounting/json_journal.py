@@ -22,12 +22,11 @@ a string, and changing a text here would only corrupt it for them.
 
 from __future__ import annotations
 
-import io
 import json
 from collections.abc import Iterable
 from typing import BinaryIO
 
-from paymatch.accounting.files import ExportFile
+from paymatch.accounting.files import ExportFile, file_of
 from paymatch.accounting.journal import Booking
 from paymatch.model.money import decimal_text
 
@@ -83,9 +82,4 @@ def json_journal_file(
     bookings: Iterable[Booking], *, name: str = "paymatch_journal.json"
 ) -> ExportFile:
     """The journal as one file, with the ids of the bookings in it."""
-    bookings = tuple(bookings)
-    stream = io.BytesIO()
-    write_json_journal(bookings, stream)
-    return ExportFile(
-        name=name, data=stream.getvalue(), booking_ids=tuple(b.booking_id for b in bookings)
-    )
+    return file_of(name, bookings, write_json_journal)

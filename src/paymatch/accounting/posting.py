@@ -41,7 +41,7 @@ from collections.abc import Iterable, Iterator
 import attrs
 from moneyed import Money
 
-from paymatch.accounting.chart import Chart, chart_preset
+from paymatch.accounting.chart import Chart, account_table, chart_preset
 from paymatch.accounting.journal import Booking, BookingKind, Party, PartyRole
 from paymatch.errors import InvalidValueError, UnknownMovementError
 from paymatch.ledger import Ledger
@@ -63,15 +63,6 @@ from paymatch.model.money import normalised_amount
 __all__ = ["PostingRules", "post"]
 
 
-def _accounts(value: dict[str, str]) -> dict[str, str]:
-    if not isinstance(value, dict) or not all(
-        isinstance(key, str) and isinstance(item, str) and item.strip()
-        for key, item in value.items()
-    ):
-        raise ValueError(f"expected a table of account numbers, got {value!r}")
-    return dict(value)
-
-
 @attrs.frozen(kw_only=True)
 class PostingRules:
     """How movements become bookings: the chart, its overrides and the account maps.
@@ -90,12 +81,12 @@ class PostingRules:
     """
 
     chart: str = attrs.field(default="SKR03", validator=_checks.text)
-    accounts: dict[str, str] = attrs.field(factory=dict, converter=_accounts)
-    ledger_accounts: dict[str, str] = attrs.field(factory=dict, converter=_accounts)
+    accounts: dict[str, str] = attrs.field(factory=dict, validator=account_table)
+    ledger_accounts: dict[str, str] = attrs.field(factory=dict, validator=account_table)
     personal_debtors: bool = attrs.field(default=False, validator=_checks.of_type(bool))
     debtor_offset: int = attrs.field(default=0, validator=_checks.at_least(0))
-    debtors: dict[str, str] = attrs.field(factory=dict, converter=_accounts)
-    creditors: dict[str, str] = attrs.field(factory=dict, converter=_accounts)
+    debtors: dict[str, str] = attrs.field(factory=dict, validator=account_table)
+    creditors: dict[str, str] = attrs.field(factory=dict, validator=account_table)
 
     def __attrs_post_init__(self) -> None:
         self.resolved_chart()  # an unknown chart or rule name is refused here, by its key

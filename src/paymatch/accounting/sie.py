@@ -49,6 +49,7 @@ from typing import BinaryIO
 import attrs
 
 from paymatch._version import __version__
+from paymatch.accounting.chart import account_table
 from paymatch.accounting.files import ExportFile
 from paymatch.accounting.journal import Booking
 from paymatch.errors import ExportError, InvalidValueError
@@ -59,14 +60,6 @@ __all__ = ["SieSettings", "sie_file", "write_sie"]
 
 _CONTROL = re.compile(r"[\x00-\x1f\x7f]+")
 _PLAIN = re.compile(r"[0-9A-Za-z]+")
-
-
-def _names(value: dict[str, str]) -> dict[str, str]:
-    if not isinstance(value, dict) or not all(
-        isinstance(k, str) and isinstance(v, str) for k, v in value.items()
-    ):
-        raise InvalidValueError("SieSettings.account_names", "must map account numbers to names")
-    return dict(value)
 
 
 @attrs.frozen(kw_only=True)
@@ -82,7 +75,7 @@ class SieSettings:
 
     company_name: str = attrs.field(validator=_checks.text)
     organisation_number: str | None = attrs.field(default=None, validator=_checks.optional_text)
-    account_names: dict[str, str] = attrs.field(factory=dict, converter=_names)
+    account_names: dict[str, str] = attrs.field(factory=dict, validator=account_table)
     voucher_series: str = attrs.field(default="", validator=_checks.of_type(str))
     currency: str = attrs.field(default="SEK", validator=_checks.text)
     program_name: str = attrs.field(default="paymatch", validator=_checks.text)

@@ -9,7 +9,14 @@ from pathlib import Path
 
 import click
 
-from paymatch.cli.inputs import read_bytes, read_items, read_settings
+from paymatch.cli.inputs import (
+    config_option,
+    open_items_option,
+    out_option,
+    read_bytes,
+    read_items,
+    read_settings,
+)
 from paymatch.cli.output import read_exported
 from paymatch.cli.reconcile import FORMAT_CHOICE, exported_option, write_batch
 
@@ -36,25 +43,10 @@ def _json(path: Path) -> object:
     type=click.Path(dir_okay=False, path_type=Path),
     help="A match report (contract 3); needs --open-items.",
 )
-@click.option(
-    "--open-items",
-    "open_items",
-    type=click.Path(dir_okay=False, path_type=Path),
-    help="The open items the report was matched against.",
-)
-@click.option(
-    "--out",
-    required=True,
-    type=click.Path(file_okay=False, path_type=Path),
-    help="Directory for the export files (created if needed).",
-)
+@open_items_option(required=False, help="The open items the report was matched against.")
+@out_option
 @click.option("--format", "export_format", type=FORMAT_CHOICE, help="The export format.")
-@click.option(
-    "--config",
-    "config_path",
-    type=click.Path(dir_okay=False, path_type=Path),
-    help="TOML settings with an [export] table (format, posting rules, selection, formats).",
-)
+@config_option
 @exported_option
 def export_command(
     ledger_path: Path | None,

@@ -9,19 +9,66 @@ formats' settings) in ``[export]``.
 from __future__ import annotations
 
 import json
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 import attrs
 import click
+from click.decorators import FC
 
 if TYPE_CHECKING:
     from paymatch.accounting.batch import ExportSettings
     from paymatch.matching import MatchConfig, OpenItemFormat
     from paymatch.model import Movement, OpenItem
 
-__all__ = ["Settings", "read_bytes", "read_items", "read_movements", "read_settings"]
+__all__ = [
+    "Settings",
+    "as_of_option",
+    "config_option",
+    "open_items_option",
+    "out_option",
+    "read_bytes",
+    "read_items",
+    "read_movements",
+    "read_settings",
+    "statements_argument",
+]
+
+#: A file that must exist when read (checked then, with the reason on failure).
+_FILE = click.Path(dir_okay=False, path_type=Path)
+
+#: ``STATEMENT...``: one or more statement files.
+statements_argument = click.argument("statements", nargs=-1, required=True, type=_FILE)
+
+#: ``--as-of DATE``: the day matching is done as of.
+as_of_option = click.option(
+    "--as-of",
+    "as_of",
+    type=click.DateTime(formats=["%Y-%m-%d"]),
+    help="Match as of this date (YYYY-MM-DD); today when not given.",
+)
+
+#: ``--config FILE``: the settings file (see the module docstring).
+config_option = click.option(
+    "--config",
+    "config_path",
+    type=_FILE,
+    help="TOML settings: matching at the top, [open_items] layout, [export] format and rules.",
+)
+
+#: ``--out DIR``: where the files go.
+out_option = click.option(
+    "--out",
+    required=True,
+    type=click.Path(file_okay=False, path_type=Path),
+    help="Directory for the files (created if needed).",
+)
+
+
+def open_items_option(*, required: bool, help: str) -> Callable[[FC], FC]:
+    """``--open-items FILE``: the open orders and invoices (contract 2)."""
+    return click.option("--open-items", "open_items", required=required, type=_FILE, help=help)
 
 
 def read_bytes(path: Path) -> bytes:

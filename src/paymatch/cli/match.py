@@ -10,34 +10,26 @@ from pathlib import Path
 
 import click
 
-from paymatch.cli.inputs import read_items, read_movements, read_settings
+from paymatch.cli.inputs import (
+    as_of_option,
+    config_option,
+    open_items_option,
+    read_items,
+    read_movements,
+    read_settings,
+    statements_argument,
+)
 
 __all__ = ["match_command"]
 
 
 @click.command("match")
-@click.argument(
-    "statements", nargs=-1, required=True, type=click.Path(dir_okay=False, path_type=Path)
+@statements_argument
+@open_items_option(
+    required=True, help="CSV or JSON of open orders and invoices (DESIGN.md contract 2)."
 )
-@click.option(
-    "--open-items",
-    "open_items",
-    required=True,
-    type=click.Path(dir_okay=False, path_type=Path),
-    help="CSV or JSON of open orders and invoices (DESIGN.md contract 2).",
-)
-@click.option(
-    "--as-of",
-    "as_of",
-    type=click.DateTime(formats=["%Y-%m-%d"]),
-    help="Match as of this date (YYYY-MM-DD); today when not given.",
-)
-@click.option(
-    "--config",
-    "config_path",
-    type=click.Path(dir_okay=False, path_type=Path),
-    help="TOML with thresholds and weights, and an [open_items] table for other layouts.",
-)
+@as_of_option
+@config_option
 @click.option("--format", "format_name", metavar="NAME", help="The format of every STATEMENT.")
 @click.option(
     "--output",

@@ -17,7 +17,16 @@ from typing import TYPE_CHECKING
 
 import click
 
-from paymatch.cli.inputs import read_items, read_movements, read_settings
+from paymatch.cli.inputs import (
+    as_of_option,
+    config_option,
+    open_items_option,
+    out_option,
+    read_items,
+    read_movements,
+    read_settings,
+    statements_argument,
+)
 from paymatch.cli.output import read_exported, record_exported, write_atomically
 
 if TYPE_CHECKING:
@@ -49,40 +58,19 @@ def write_batch(
 
 
 @click.command("reconcile")
-@click.argument(
-    "statements", nargs=-1, required=True, type=click.Path(dir_okay=False, path_type=Path)
+@statements_argument
+@open_items_option(
+    required=True, help="CSV or JSON of open orders and invoices (DESIGN.md contract 2)."
 )
-@click.option(
-    "--open-items",
-    "open_items",
-    required=True,
-    type=click.Path(dir_okay=False, path_type=Path),
-    help="CSV or JSON of open orders and invoices (DESIGN.md contract 2).",
-)
-@click.option(
-    "--out",
-    required=True,
-    type=click.Path(file_okay=False, path_type=Path),
-    help="Directory for the export files, match-report.json and ledger.json (created if needed).",
-)
-@click.option(
-    "--as-of",
-    "as_of",
-    type=click.DateTime(formats=["%Y-%m-%d"]),
-    help="Match as of this date (YYYY-MM-DD); today when not given.",
-)
+@out_option
+@as_of_option
 @click.option(
     "--format",
     "export_format",
     type=FORMAT_CHOICE,
     help="The export format; the settings' [export] format (datev by default) when not given.",
 )
-@click.option(
-    "--config",
-    "config_path",
-    type=click.Path(dir_okay=False, path_type=Path),
-    help="TOML settings: matching at the top, [open_items] layout, [export] format and rules.",
-)
+@config_option
 @click.option(
     "--statement-format", "statement_format", metavar="NAME", help="The format of every STATEMENT."
 )
