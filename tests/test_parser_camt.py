@@ -449,6 +449,15 @@ def test_fuzz_only_parse_errors_escape(data: bytes) -> None:
             list(parser.iter_movements(io.BytesIO(data), source="fuzz.xml"))
 
 
+def test_a_broken_root_tag_is_a_parse_error_when_streaming_too() -> None:
+    # Found by the fuzz test: lxml's first start event carried the tag ":", which QName refused.
+    broken = b"<:\x01" + (DATA / "camt053_de_v08.xml").read_bytes()[1:]
+    with pytest.raises(ParseError, match="expected the root element <Document>"):
+        list(CAMT053.iter_movements(io.BytesIO(broken)))
+    with pytest.raises(ParseError, match="not well-formed XML"):
+        CAMT053.parse(broken)
+
+
 def test_streaming_numbering_across_digest_merges(monkeypatch: pytest.MonkeyPatch) -> None:
     from paymatch.parsers import camt
 

@@ -1061,16 +1061,20 @@ class CamtParser:
         )
 
     def _open_streaming(self, root: etree._Element, source: str | None) -> _Reader:
-        qname = etree.QName(root)
-        if qname.localname != "Document":
+        # the tag as a string: lxml's QName refuses tags such as ":" that a broken document's
+        # first start event can carry before the parser reports the syntax error
+        tag = str(root.tag)
+        localname = _local(tag)
+        if localname != "Document":
             raise ParseError(
                 f"expected the root element <Document> of a {self.name} message, "
-                f"got <{qname.localname}>",
+                f"got <{localname}>",
                 source=source,
                 line=_line(root),
-                path=f"/{qname.localname}",
+                path=f"/{localname}",
             )
-        return _Reader(qname.namespace or "", source, self._message)
+        namespace = tag[1:].partition("}")[0] if tag.startswith("{") else ""
+        return _Reader(namespace, source, self._message)
 
     def _wrong_message(self, element: etree._Element, source: str | None) -> ParseError:
         return ParseError(
