@@ -1067,8 +1067,7 @@ class CamtParser:
         localname = _local(tag)
         if localname != "Document":
             raise ParseError(
-                f"expected the root element <Document> of a {self.name} message, "
-                f"got <{localname}>",
+                f"expected the root element <Document> of a {self.name} message, got <{localname}>",
                 source=source,
                 line=_line(root),
                 path=f"/{localname}",
