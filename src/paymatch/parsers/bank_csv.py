@@ -64,7 +64,7 @@ from paymatch.model.money import currency_code
 from paymatch.parsers.base import HEAD_SIZE, read_all
 from paymatch.parsers.result import Diagnostic, ParseResult, Severity
 from paymatch.parsers.sepa_purpose import split_sepa_keys
-from paymatch.parsers.text import decode
+from paymatch.parsers.text import decode, stream_lines, text_lines
 from paymatch.parsers.transaction_codes import booking_type_by_sign, booking_type_from_gvc
 from paymatch.settings import settings_from_toml
 
@@ -272,7 +272,6 @@ _IBAN_LIKE = re.compile(r"\b[A-Z]{2}\d{2}(?: ?[A-Z0-9]){10,32}")
 _DATE_LIKE = re.compile(r"\d{1,4}[./-]\d{1,2}[./-]\d{1,4}")
 _FOLD = str.maketrans({"ä": "ae", "ö": "oe", "ü": "ue", "ß": "ss"})
 _SNIFF_SIZE = 64 * 1024
-_CHUNK_SIZE = 64 * 1024
 
 
 def _fold(text: str) -> str:
@@ -338,7 +337,7 @@ class BankCsvParser:
         else:
             text = _decode_with(raw, mapping.encoding, source)
         reader = _Reader(mapping, self.name, source)
-        movements = list(reader.movements(_text_lines(text)))
+        movements = list(reader.movements(text_lines(text)))
         return reader.result(movements)
 
     def iter_movements(self, stream: BinaryIO, *, source: str | None = None) -> Iterator[Movement]:
@@ -350,7 +349,7 @@ class BankCsvParser:
             complete = head[: head.rfind(b"\n") + 1] or head  # a cut character is no evidence
             _, encoding = decode(complete, source=source)
         reader = _Reader(mapping, self.name, source)
-        for movement in reader.movements(_stream_lines(head, stream, encoding, source)):
+        for movement in reader.movements(stream_lines(head, stream, encoding, source)):
             reader.found.clear()  # the findings go with parse(); keep memory flat here
             yield movement
 
@@ -393,45 +392,6 @@ def _decode_with(raw: bytes, encoding: str, source: str | None) -> str:
     except UnicodeDecodeError as error:
         line = raw.count(b"\n", 0, error.start) + 1
         raise ParseError(f"not valid {encoding} text", source=source, line=line) from None
-
-
-def _text_lines(text: str) -> Iterator[str]:
-    """The lines of ``text`` with their ends; only ``\\n`` ends a line, as RFC 4180 counts them."""
-    start = 0
-    while start < len(text):
-        end = text.find("\n", start)
-        if end < 0:
-            yield text[start:]
-            return
-        yield text[start : end + 1]
-        start = end + 1
-
-
-def _stream_lines(
-    head: bytes, stream: BinaryIO, encoding: str, source: str | None
-) -> Iterator[str]:
-    decoder = codecs.getincrementaldecoder(encoding)()
-    pending = ""
-    lines = 0
-    chunk = head
-    while True:
-        final = not chunk
-        try:
-            pending += decoder.decode(chunk, final=final)
-        except UnicodeDecodeError as error:
-            # error.start counts into the chunk (after at most a few bytes the decoder held back)
-            at = lines + pending.count("\n") + chunk.count(b"\n", 0, error.start) + 1
-            raise ParseError(f"not valid {encoding} text", source=source, line=at) from None
-        cut = pending.rfind("\n") + 1
-        if final:
-            cut = len(pending)
-        for line in _text_lines(pending[:cut]):
-            lines += 1
-            yield line
-        pending = pending[cut:]
-        if final:
-            return
-        chunk = stream.read(_CHUNK_SIZE)
 
 
 @attrs.frozen

@@ -17,10 +17,15 @@ from __future__ import annotations
 
 import codecs
 import re
+from collections.abc import Iterator
+from typing import BinaryIO
 
 from paymatch.errors import ParseError
 
-__all__ = ["decode", "position_of"]
+__all__ = ["CHUNK_SIZE", "decode", "position_of", "stream_lines", "text_lines"]
+
+#: How much of a stream is read and decoded at a time.
+CHUNK_SIZE = 64 * 1024
 
 _LETTERS = frozenset("äöüÄÖÜßéèêàáâçñøåæÉÈÀÅØÆ€")
 _EIGHT_BIT = ("cp1252", "cp850")
@@ -101,3 +106,45 @@ def _likeliest_code_page(high_bytes: dict[int, int]) -> str:
         if best_score is None or score > best_score:
             best, best_score = encoding, score
     return best
+
+
+def text_lines(text: str) -> Iterator[str]:
+    """The lines of ``text`` with their ends; only ``\\n`` ends a line, as RFC 4180 counts them."""
+    start = 0
+    while start < len(text):
+        end = text.find("\n", start)
+        if end < 0:
+            yield text[start:]
+            return
+        yield text[start : end + 1]
+        start = end + 1
+
+
+def stream_lines(head: bytes, stream: BinaryIO, encoding: str, source: str | None) -> Iterator[str]:
+    """The lines of ``head`` and then the rest of ``stream``, decoded chunk by chunk.
+
+    Memory stays flat whatever the size of the stream; a byte sequence that is
+    not ``encoding`` is a :class:`ParseError` naming its line.
+    """
+    decoder = codecs.getincrementaldecoder(encoding)()
+    pending = ""
+    lines = 0
+    chunk = head
+    while True:
+        final = not chunk
+        try:
+            pending += decoder.decode(chunk, final=final)
+        except UnicodeDecodeError as error:
+            # error.start counts into the chunk (after at most a few bytes the decoder held back)
+            at = lines + pending.count("\n") + chunk.count(b"\n", 0, error.start) + 1
+            raise ParseError(f"not valid {encoding} text", source=source, line=at) from None
+        cut = pending.rfind("\n") + 1
+        if final:
+            cut = len(pending)
+        for line in text_lines(pending[:cut]):
+            lines += 1
+            yield line
+        pending = pending[cut:]
+        if final:
+            return
+        chunk = stream.read(CHUNK_SIZE)
