@@ -33,6 +33,7 @@ _BUILT_INS: tuple[tuple[str, str], ...] = (
     ("paymatch.parsers.camt", "parsers"),
     ("paymatch.parsers.mt940", "parsers"),
     ("paymatch.parsers.bank_csv", "parsers"),
+    ("paymatch.parsers.paypal", "parsers"),
 )
 
 
