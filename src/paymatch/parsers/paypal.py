@@ -36,14 +36,12 @@ in English ones, ``MM/DD/YYYY`` or ``DD/MM/YYYY`` as the file's dates show
 
 from __future__ import annotations
 
-import codecs
-import csv
 import datetime as dt
 import itertools
 import re
 from collections import Counter
-from collections.abc import Iterable, Iterator
-from decimal import Decimal, InvalidOperation
+from collections.abc import Iterator
+from decimal import Decimal
 from typing import BinaryIO
 
 import attrs
@@ -63,8 +61,9 @@ from paymatch.model import (
     to_money,
 )
 from paymatch.parsers.base import HEAD_SIZE, read_all
+from paymatch.parsers.provider_csv import Row, amount_of, read_rows, streamed_lines
 from paymatch.parsers.result import Diagnostic, ParseResult, Severity
-from paymatch.parsers.text import CHUNK_SIZE, decode, stream_lines, text_lines
+from paymatch.parsers.text import decode, text_lines
 
 __all__ = ["PayPalParser", "booking_type_of", "parsers", "status_of"]
 
@@ -136,9 +135,6 @@ _STATUSES = {
     "removed": Status.CANCELLED,
 }
 _US_ZONES = frozenset({"PST", "PDT", "MST", "MDT", "CST", "CDT", "EST", "EDT", "HST", "AKST"})
-#: Amounts as PayPal writes them: thousands in groups of three (or none), then the decimals.
-_ENGLISH_NUMBER = re.compile(r"-?(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d+)?")
-_GERMAN_NUMBER = re.compile(r"-?(?:\d{1,3}(?:\.\d{3})+|\d+)(?:,\d+)?")
 
 
 def booking_type_of(kind: str, gross: Decimal) -> BookingType | None:
@@ -161,17 +157,6 @@ def status_of(status: str | None) -> Status | None:
     if status is None:
         return Status.COMPLETED
     return _STATUSES.get(status.casefold())
-
-
-@attrs.frozen
-class _Row:
-    """One data row: its line and its cells by field."""
-
-    line: int
-    cells: dict[str, str]
-
-    def get(self, field: str) -> str | None:
-        return self.cells.get(field) or None
 
 
 class PayPalParser:
@@ -200,23 +185,19 @@ class PayPalParser:
     def parse(self, data: bytes | BinaryIO, *, source: str | None = None) -> ParseResult:
         """Every transaction of ``data``: one statement per currency, balances from the file."""
         text, _ = decode(read_all(data), source=source)
-        german, rows = _rows(text_lines(text), source)
+        names, rows = read_rows(text_lines(text), _COLUMNS, _REQUIRED, source, report="PayPal")
         every = list(rows)
-        reader = _Reader(german, source, self.account, every)
+        reader = _Reader(bool(_GERMAN_HEADERS & set(names)), source, self.account, every)
         movements = [movement for row in every for movement in reader.movements(row)]
         return reader.result(movements)
 
     def iter_movements(self, stream: BinaryIO, *, source: str | None = None) -> Iterator[Movement]:
         """The movements of ``stream`` one by one; the date order and account from its head."""
-        head = stream.read(CHUNK_SIZE)
-        complete = head[: head.rfind(b"\n") + 1] or head
-        _, encoding = decode(complete, source=source)
-        if encoding == "utf-8" and head.startswith(codecs.BOM_UTF8):
-            encoding = "utf-8-sig"
-        lines = stream_lines(head, stream, encoding, source)
-        german, rows = _rows(lines, source)
+        names, rows = read_rows(
+            streamed_lines(stream, source), _COLUMNS, _REQUIRED, source, report="PayPal"
+        )
         sample = list(itertools.islice(rows, 500))  # enough rows to tell the date order
-        reader = _Reader(german, source, self.account, sample)
+        reader = _Reader(bool(_GERMAN_HEADERS & set(names)), source, self.account, sample)
         for row in itertools.chain(sample, rows):
             yield from reader.movements(row)
             reader.diagnostics.clear()  # the findings go with parse(); keep memory flat here
@@ -227,60 +208,11 @@ def parsers() -> tuple[PayPalParser, ...]:
     return (PayPalParser(),)
 
 
-def _rows(lines: Iterable[str], source: str | None) -> tuple[bool, Iterator[_Row]]:
-    """Whether the header is German, and an iterator over the data rows."""
-    reader = csv.reader(lines)
-    try:
-        names = next(reader)
-    except StopIteration:
-        raise ParseError(
-            "expected PayPal's header line; the file is empty", source=source
-        ) from None
-    except csv.Error as error:
-        raise ParseError(f"not a CSV line: {error}", source=source, line=1) from None
-    names = [name.strip().lstrip("\ufeff") for name in names]
-    header: dict[str, int] = {}
-    for field, aliases in _COLUMNS.items():
-        for index, name in enumerate(names):
-            if name in aliases:
-                header.setdefault(field, index)
-    missing = [_COLUMNS[field][0] for field in _REQUIRED if field not in header]
-    if missing:
-        raise ParseError(
-            f"expected PayPal's columns {', '.join(missing)} in the header line",
-            source=source,
-            line=1,
-        )
-    german = bool(_GERMAN_HEADERS & set(names))
-
-    def rows() -> Iterator[_Row]:
-        while True:
-            line = reader.line_num + 1
-            try:
-                cells = next(reader)
-            except StopIteration:
-                return
-            except csv.Error as error:
-                raise ParseError(f"not a CSV line: {error}", source=source, line=line) from None
-            if not any(cell.strip() for cell in cells):
-                continue
-            yield _Row(
-                line,
-                {
-                    field: cells[index].strip()
-                    for field, index in header.items()
-                    if index < len(cells)
-                },
-            )
-
-    return german, rows()
-
-
 class _Reader:
     """What one file needs while reading: number format, date order, account, balances."""
 
     def __init__(
-        self, german: bool, source: str | None, account: str | None, sample: list[_Row]
+        self, german: bool, source: str | None, account: str | None, sample: list[Row]
     ) -> None:
         self.source = source
         self.german = german
@@ -291,7 +223,7 @@ class _Reader:
 
     # -- cells ---------------------------------------------------------------
 
-    def _fail(self, row: _Row, field: str, expected: str) -> ParseError:
+    def _fail(self, row: Row, field: str, expected: str) -> ParseError:
         names = " / ".join(_COLUMNS[field][:1] + _COLUMNS[field][-1:])
         return ParseError(
             f"column {names}: expected {expected}, got {row.get(field)!r}",
@@ -299,23 +231,19 @@ class _Reader:
             line=row.line,
         )
 
-    def _amount(self, row: _Row, field: str, *, required: bool = True) -> Decimal | None:
+    def _amount(self, row: Row, field: str, *, required: bool = True) -> Decimal | None:
         text = row.get(field)
         if text is None:
             if required:
                 raise self._fail(row, field, "an amount")
             return None
-        plain = text.replace("\xa0", "").replace(" ", "")
-        if not (_GERMAN_NUMBER if self.german else _ENGLISH_NUMBER).fullmatch(plain):
+        amount = amount_of(text, decimal_comma=self.german)
+        if amount is None:
             example = "1.234,56" if self.german else "1,234.56"
             raise self._fail(row, field, f"an amount such as {example}")
-        plain = plain.replace(".", "").replace(",", ".") if self.german else plain.replace(",", "")
-        try:
-            return Decimal(plain)
-        except InvalidOperation:
-            raise self._fail(row, field, "an amount") from None
+        return amount
 
-    def _date(self, row: _Row) -> dt.date:
+    def _date(self, row: Row) -> dt.date:
         text = row.get("date") or ""
         parts = re.fullmatch(r"(\d{1,4})[./-](\d{1,2})[./-](\d{1,4})", text)
         try:
@@ -333,7 +261,7 @@ class _Reader:
 
     # -- movements -----------------------------------------------------------
 
-    def movements(self, row: _Row) -> Iterator[Movement]:
+    def movements(self, row: Row) -> Iterator[Movement]:
         """The payment (gross) and its fee, if any, of one row."""
         transaction_id = row.get("transaction_id")
         if transaction_id is None:
@@ -407,7 +335,7 @@ class _Reader:
     def _key(self) -> str:
         return f"{AccountKind.PAYPAL.value}:{self.account}"
 
-    def _note(self, row: _Row, severity: Severity, code: str, message: str) -> None:
+    def _note(self, row: Row, severity: Severity, code: str, message: str) -> None:
         currency = (row.get("currency") or "").upper()
         self.diagnostics.append(
             (
@@ -422,7 +350,7 @@ class _Reader:
         )
 
     def _track_balance(
-        self, row: _Row, currency: str, net: Decimal, status: Status, day: dt.date
+        self, row: Row, currency: str, net: Decimal, status: Status, day: dt.date
     ) -> None:
         """Remember the running balance of rows that moved money, and check it adds up."""
         balance = self._amount(row, "balance", required=False)
@@ -483,7 +411,7 @@ class _Reader:
         return ParseResult.checked(PayPalParser.name, statements, diagnostics)
 
 
-def _day_first(sample: list[_Row]) -> bool:
+def _day_first(sample: list[Row]) -> bool:
     """Whether English dates are DD/MM: a day above 12 decides, else a US time zone says MM/DD."""
     for row in sample:
         parts = re.fullmatch(r"(\d{1,2})/(\d{1,2})/\d{4}", row.get("date") or "")
@@ -498,7 +426,7 @@ def _day_first(sample: list[_Row]) -> bool:
     return not (zones and zones.most_common(1)[0][0] in _US_ZONES)
 
 
-def _merchant(sample: list[_Row]) -> str:
+def _merchant(sample: list[Row]) -> str:
     """The e-mail address that receives the file's payments (or sends its withdrawals)."""
     seen: Counter[str] = Counter()
     for row in sample:

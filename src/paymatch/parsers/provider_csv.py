@@ -1,0 +1,125 @@
+"""What the payment providers' CSV reports share: a header line, rows by column name, amounts.
+
+PayPal, Stripe, Mollie and the others export one header line and one row per
+transaction, with column names that differ by provider and language. A
+provider parser names the columns it reads (each field with its accepted
+header names) and gets the rows as :class:`Row` values: the cells by field
+and the line each row starts on, so every error can point at it.
+
+>>> columns = {"id": ("id", "ID"), "amount": ("Amount", "Betrag")}
+>>> names, rows = read_rows(["ID,Betrag\\n", "tx_1,\\"1.234,50\\"\\n"], columns, ("id",), None)
+>>> [(row.line, row.get("id"), amount_of(row.get("amount") or "", decimal_comma=True))
+...  for row in rows]
+[(2, 'tx_1', Decimal('1234.50'))]
+"""
+
+from __future__ import annotations
+
+import csv
+import re
+from collections.abc import Iterable, Iterator, Mapping
+from decimal import Decimal
+from typing import BinaryIO
+
+import attrs
+
+from paymatch.errors import ParseError
+from paymatch.parsers.text import CHUNK_SIZE, decode, stream_lines
+
+__all__ = ["Row", "amount_of", "read_rows", "streamed_lines"]
+
+#: Amounts as reports write them: thousands in groups of three (or none), then the decimals.
+_POINT = re.compile(r"-?(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d+)?")
+_COMMA = re.compile(r"-?(?:\d{1,3}(?:\.\d{3})+|\d+)(?:,\d+)?")
+
+
+@attrs.frozen
+class Row:
+    """One data row: the line it starts on and its non-empty cells by field."""
+
+    line: int
+    cells: dict[str, str]
+
+    def get(self, field: str) -> str | None:
+        """The cell of ``field``, or ``None`` when the column is absent or the cell empty."""
+        return self.cells.get(field) or None
+
+
+def amount_of(text: str, *, decimal_comma: bool) -> Decimal | None:
+    """The amount ``text`` writes (``1,234.56`` or, with ``decimal_comma``, ``1.234,56``).
+
+    ``None`` when it is no amount: the caller raises the error with its position.
+    """
+    plain = text.replace("\xa0", "").replace(" ", "")
+    if not (_COMMA if decimal_comma else _POINT).fullmatch(plain):
+        return None
+    if decimal_comma:
+        return Decimal(plain.replace(".", "").replace(",", "."))
+    return Decimal(plain.replace(",", ""))
+
+
+def read_rows(
+    lines: Iterable[str],
+    columns: Mapping[str, tuple[str, ...]],
+    required: tuple[str, ...],
+    source: str | None,
+    *,
+    report: str = "the report",
+) -> tuple[list[str], Iterator[Row]]:
+    """The header's column names and the data rows, by the fields of ``columns``.
+
+    A missing required column is a :class:`ParseError` on line 1 that names it;
+    blank lines are skipped; a broken CSV line is an error on its line.
+    """
+    reader = csv.reader(lines)
+    try:
+        names = [name.strip().lstrip("\ufeff") for name in next(reader)]
+    except StopIteration:
+        raise ParseError(
+            f"expected {report}'s header line; the file is empty", source=source
+        ) from None
+    except csv.Error as error:
+        raise ParseError(f"not a CSV line: {error}", source=source, line=1) from None
+    header: dict[str, int] = {}
+    for field, aliases in columns.items():
+        for index, name in enumerate(names):
+            if name in aliases:
+                header.setdefault(field, index)
+                break
+    missing = [columns[field][0] for field in required if field not in header]
+    if missing:
+        raise ParseError(
+            f"expected {report}'s columns {', '.join(missing)} in the header line",
+            source=source,
+            line=1,
+        )
+
+    def rows() -> Iterator[Row]:
+        while True:
+            line = reader.line_num + 1
+            try:
+                cells = next(reader)
+            except StopIteration:
+                return
+            except csv.Error as error:
+                raise ParseError(f"not a CSV line: {error}", source=source, line=line) from None
+            if not any(cell.strip() for cell in cells):
+                continue
+            yield Row(
+                line,
+                {
+                    field: cells[index].strip()
+                    for field, index in header.items()
+                    if index < len(cells) and cells[index].strip()
+                },
+            )
+
+    return names, rows()
+
+
+def streamed_lines(stream: BinaryIO, source: str | None) -> Iterator[str]:
+    """The text lines of ``stream``, its encoding sniffed from the first chunk; memory flat."""
+    head = stream.read(CHUNK_SIZE)
+    complete = head[: head.rfind(b"\n") + 1] or head  # a cut character is no evidence
+    _, encoding = decode(complete, source=source)  # a byte-order mark gives utf-8-sig
+    return stream_lines(head, stream, encoding, source)
