@@ -44,25 +44,27 @@ from collections.abc import Iterator
 from decimal import Decimal
 from typing import BinaryIO
 
-import attrs
-
 from paymatch.errors import ParseError
 from paymatch.model import (
-    Account,
     AccountKind,
     Balance,
     BookingType,
     Counterparty,
     Movement,
     SourcePosition,
-    Statement,
     Status,
-    number_occurrences,
     to_money,
 )
 from paymatch.parsers.base import HEAD_SIZE, read_all
-from paymatch.parsers.provider_csv import Row, amount_of, read_rows, streamed_lines
-from paymatch.parsers.result import Diagnostic, ParseResult, Severity
+from paymatch.parsers.provider_csv import (
+    Findings,
+    Row,
+    amount_of,
+    currency_statements,
+    read_rows,
+    streamed_lines,
+)
+from paymatch.parsers.result import ParseResult, Severity
 from paymatch.parsers.text import decode, text_lines
 
 __all__ = ["PayPalParser", "booking_type_of", "parsers", "status_of"]
@@ -200,7 +202,7 @@ class PayPalParser:
         reader = _Reader(bool(_GERMAN_HEADERS & set(names)), source, self.account, sample)
         for row in itertools.chain(sample, rows):
             yield from reader.movements(row)
-            reader.diagnostics.clear()  # the findings go with parse(); keep memory flat here
+            reader.findings.found.clear()  # the findings go with parse(); keep memory flat here
 
 
 def parsers() -> tuple[PayPalParser, ...]:
@@ -218,7 +220,7 @@ class _Reader:
         self.german = german
         self.day_first = self.german or _day_first(sample)
         self.account = account or _merchant(sample)
-        self.diagnostics: list[tuple[str, Diagnostic]] = []
+        self.findings = Findings(source)
         self.balances: dict[str, list[tuple[Decimal, Decimal, dt.date, int]]] = {}
 
     # -- cells ---------------------------------------------------------------
@@ -336,18 +338,7 @@ class _Reader:
         return f"{AccountKind.PAYPAL.value}:{self.account}"
 
     def _note(self, row: Row, severity: Severity, code: str, message: str) -> None:
-        currency = (row.get("currency") or "").upper()
-        self.diagnostics.append(
-            (
-                currency,
-                Diagnostic(
-                    severity=severity,
-                    code=code,
-                    message=message,
-                    position=SourcePosition(source=self.source, line=row.line),
-                ),
-            )
-        )
+        self.findings.note(row.line, (row.get("currency") or "").upper(), severity, code, message)
 
     def _track_balance(
         self, row: Row, currency: str, net: Decimal, status: Status, day: dt.date
@@ -374,41 +365,22 @@ class _Reader:
 
     def result(self, movements: list[Movement]) -> ParseResult:
         """One statement per currency, with the balances of the "Balance" column."""
-        groups: dict[str, list[Movement]] = {}
-        for movement in movements:
-            groups.setdefault(movement.currency, []).append(movement)
-        statements = []
-        for currency, members in groups.items():
-            history = self.balances.get(currency, [])
-            opening = closing = None
-            if history:
-                first_balance, first_net, first_day, _ = history[0]
-                last_balance, _, last_day, _ = history[-1]
-                opening = Balance(
-                    amount=to_money(first_balance - first_net, currency), date=first_day
-                )
-                closing = Balance(amount=to_money(last_balance, currency), date=last_day)
-            dates = [movement.booking_date for movement in members]
-            statements.append(
-                Statement(
-                    account=Account(
-                        kind=AccountKind.PAYPAL, identifier=self.account, currency=currency
-                    ),
-                    movements=number_occurrences(members),
-                    period_start=min(dates),
-                    period_end=max(dates),
-                    opening_balance=opening,
-                    closing_balance=closing,
-                    format=PayPalParser.name,
-                    source=self.source,
-                )
+        balances = {}
+        for currency, history in self.balances.items():
+            first_balance, first_net, first_day, _ = history[0]
+            last_balance, _, last_day, _ = history[-1]
+            balances[currency] = (
+                Balance(amount=to_money(first_balance - first_net, currency), date=first_day),
+                Balance(amount=to_money(last_balance, currency), date=last_day),
             )
-        index = {currency: n for n, currency in enumerate(groups)}
-        diagnostics = [
-            attrs.evolve(diagnostic, statement=index.get(currency))
-            for currency, diagnostic in self.diagnostics
-        ]
-        return ParseResult.checked(PayPalParser.name, statements, diagnostics)
+        return currency_statements(
+            movements,
+            self.findings,
+            kind=AccountKind.PAYPAL,
+            identifier=self.account,
+            format=PayPalParser.name,
+            balances=balances,
+        )
 
 
 def _day_first(sample: list[Row]) -> bool:

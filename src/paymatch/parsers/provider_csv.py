@@ -24,9 +24,19 @@ from typing import BinaryIO
 import attrs
 
 from paymatch.errors import ParseError
+from paymatch.model import (
+    Account,
+    AccountKind,
+    Balance,
+    Movement,
+    SourcePosition,
+    Statement,
+    number_occurrences,
+)
+from paymatch.parsers.result import Diagnostic, ParseResult, Severity
 from paymatch.parsers.text import CHUNK_SIZE, decode, stream_lines
 
-__all__ = ["Row", "amount_of", "read_rows", "streamed_lines"]
+__all__ = ["Findings", "Row", "amount_of", "currency_statements", "read_rows", "streamed_lines"]
 
 #: Amounts as reports write them: thousands in groups of three (or none), then the decimals.
 _POINT = re.compile(r"-?(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d+)?")
@@ -123,3 +133,77 @@ def streamed_lines(stream: BinaryIO, source: str | None) -> Iterator[str]:
     complete = head[: head.rfind(b"\n") + 1] or head  # a cut character is no evidence
     _, encoding = decode(complete, source=source)  # a byte-order mark gives utf-8-sig
     return stream_lines(head, stream, encoding, source)
+
+
+def _unique(movements: tuple[Movement, ...], source: str | None) -> tuple[Movement, ...]:
+    """The movements, refusing a transaction id that two rows give (one booking twice)."""
+    lines: dict[str, int | None] = {}
+    for movement in movements:
+        line = movement.source.line if movement.source else None
+        earlier = lines.setdefault(movement.movement_id, line)
+        if earlier != line:
+            raise ParseError(
+                f"the row has the transaction id of the row in line {earlier} "
+                f"({movement.movement_id!r}); ids must be unique in a report",
+                source=source,
+                line=line,
+            )
+    return movements
+
+
+class Findings:
+    """A provider file's diagnostics, kept by currency until its statements are made."""
+
+    def __init__(self, source: str | None) -> None:
+        self.source = source
+        self.found: list[tuple[str, Diagnostic]] = []
+
+    def note(
+        self, line: int | None, currency: str, severity: Severity, code: str, message: str
+    ) -> None:
+        """A finding about line ``line`` of the statement in ``currency``."""
+        position = SourcePosition(source=self.source, line=line)
+        self.found.append(
+            (currency, Diagnostic(severity=severity, code=code, message=message, position=position))
+        )
+
+
+def currency_statements(
+    movements: Iterable[Movement],
+    findings: Findings,
+    *,
+    kind: AccountKind,
+    identifier: str,
+    format: str,
+    balances: Mapping[str, tuple[Balance, Balance]] | None = None,
+) -> ParseResult:
+    """One statement per currency of ``movements`` (a provider balance per currency).
+
+    ``balances`` gives a currency's opening and closing balance where the file
+    has them; the result's balance identity is checked as for every format.
+    """
+    groups: dict[str, list[Movement]] = {}
+    for movement in movements:
+        groups.setdefault(movement.currency, []).append(movement)
+    statements = []
+    for currency, members in groups.items():
+        opening, closing = (balances or {}).get(currency, (None, None))
+        dates = [movement.booking_date for movement in members]
+        statements.append(
+            Statement(
+                account=Account(kind=kind, identifier=identifier, currency=currency),
+                movements=_unique(number_occurrences(members), findings.source),
+                period_start=min(dates),
+                period_end=max(dates),
+                opening_balance=opening,
+                closing_balance=closing,
+                format=format,
+                source=findings.source,
+            )
+        )
+    index = {currency: n for n, currency in enumerate(groups)}
+    diagnostics = [
+        attrs.evolve(diagnostic, statement=index.get(currency))
+        for currency, diagnostic in findings.found
+    ]
+    return ParseResult.checked(format, statements, diagnostics)
