@@ -221,7 +221,8 @@ class _Reader:
         self.day_first = self.german or _day_first(sample)
         self.account = account or _merchant(sample)
         self.findings = Findings(source)
-        self.balances: dict[str, list[tuple[Decimal, Decimal, dt.date, int]]] = {}
+        #: per currency the first and the latest balance-moving row: (balance, net, date)
+        self.balances: dict[str, list[tuple[Decimal, Decimal, dt.date]]] = {}
 
     # -- cells ---------------------------------------------------------------
 
@@ -348,9 +349,9 @@ class _Reader:
         impact = (row.get("impact") or "").casefold()
         if balance is None or status is not Status.COMPLETED or impact == "memo":
             return
-        history = self.balances.setdefault(currency, [])
-        if history:
-            before = history[-1][0]
+        ends = self.balances.setdefault(currency, [])
+        if ends:
+            before = ends[-1][0]
             if before + net != balance:
                 self._note(
                     row,
@@ -359,16 +360,20 @@ class _Reader:
                     f"the balance {balance} is not the one before ({before}) plus the net "
                     f"amount ({net}): a row is missing or the file was edited",
                 )
-        history.append((balance, net, day, row.line))
+        entry = (balance, net, day)
+        if len(ends) < 2:
+            ends.append(entry)
+        else:
+            ends[1] = entry  # only the first and the latest are needed: memory stays flat
 
     # -- statements ----------------------------------------------------------
 
     def result(self, movements: list[Movement]) -> ParseResult:
         """One statement per currency, with the balances of the "Balance" column."""
         balances = {}
-        for currency, history in self.balances.items():
-            first_balance, first_net, first_day, _ = history[0]
-            last_balance, _, last_day, _ = history[-1]
+        for currency, ends in self.balances.items():
+            first_balance, first_net, first_day = ends[0]
+            last_balance, _, last_day = ends[-1]
             balances[currency] = (
                 Balance(amount=to_money(first_balance - first_net, currency), date=first_day),
                 Balance(amount=to_money(last_balance, currency), date=last_day),
