@@ -382,7 +382,6 @@ class _Reader:
             movements,
             self.findings,
             kind=AccountKind.PAYPAL,
-            identifier=self.account,
             format=PayPalParser.name,
             balances=balances,
         )

@@ -45,10 +45,14 @@ _COMMA = re.compile(r"-?(?:\d{1,3}(?:\.\d{3})+|\d+)(?:,\d+)?")
 
 @attrs.frozen
 class Row:
-    """One data row: the line it starts on and its non-empty cells by field."""
+    """One data row: the line it starts on and its non-empty cells by field.
 
-    line: int
+    A record read from JSON has its JSON path instead of a line.
+    """
+
+    line: int | None
     cells: dict[str, str]
+    path: str | None = None
 
     def get(self, field: str) -> str | None:
         """The cell of ``field``, or ``None`` when the column is absent or the cell empty."""
@@ -173,25 +177,26 @@ def currency_statements(
     findings: Findings,
     *,
     kind: AccountKind,
-    identifier: str,
     format: str,
     balances: Mapping[str, tuple[Balance, Balance]] | None = None,
 ) -> ParseResult:
-    """One statement per currency of ``movements`` (a provider balance per currency).
+    """One statement per account and currency of ``movements`` (a provider balance per currency).
 
-    ``balances`` gives a currency's opening and closing balance where the file
-    has them; the result's balance identity is checked as for every format.
+    The account's identifier is the part of the movements' account key after
+    ``<kind>:``. ``balances`` gives a currency's opening and closing balance
+    where the file has them; the result's balance identity is checked as for
+    every format.
     """
-    groups: dict[str, list[Movement]] = {}
+    groups: dict[tuple[str, str], list[Movement]] = {}
     for movement in movements:
-        groups.setdefault(movement.currency, []).append(movement)
+        groups.setdefault((movement.account, movement.currency), []).append(movement)
     statements = []
-    for currency, members in groups.items():
+    for (key, currency), members in groups.items():
         opening, closing = (balances or {}).get(currency, (None, None))
         dates = [movement.booking_date for movement in members]
         statements.append(
             Statement(
-                account=Account(kind=kind, identifier=identifier, currency=currency),
+                account=Account(kind=kind, identifier=key.partition(":")[2], currency=currency),
                 movements=_unique(number_occurrences(members), findings.source),
                 period_start=min(dates),
                 period_end=max(dates),
@@ -201,7 +206,9 @@ def currency_statements(
                 source=findings.source,
             )
         )
-    index = {currency: n for n, currency in enumerate(groups)}
+    index: dict[str, int] = {}
+    for n, (_, currency) in enumerate(groups):
+        index.setdefault(currency, n)
     diagnostics = [
         attrs.evolve(diagnostic, statement=index.get(currency))
         for currency, diagnostic in findings.found

@@ -312,7 +312,6 @@ class _Reader:
             movements,
             self.findings,
             kind=AccountKind.STRIPE,
-            identifier=self.account,
             format=StripeParser.name,
         )
 
