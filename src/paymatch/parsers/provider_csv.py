@@ -36,7 +36,15 @@ from paymatch.model import (
 from paymatch.parsers.result import Diagnostic, ParseResult, Severity
 from paymatch.parsers.text import CHUNK_SIZE, decode, stream_lines
 
-__all__ = ["Findings", "Row", "amount_of", "currency_statements", "read_rows", "streamed_lines"]
+__all__ = [
+    "Findings",
+    "PayoutCheck",
+    "Row",
+    "amount_of",
+    "currency_statements",
+    "read_rows",
+    "streamed_lines",
+]
 
 #: Amounts as reports write them: thousands in groups of three (or none), then the decimals.
 _POINT = re.compile(r"-?(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d+)?")
@@ -170,6 +178,52 @@ class Findings:
         self.found.append(
             (currency, Diagnostic(severity=severity, code=code, message=message, position=position))
         )
+
+
+@attrs.define
+class _Payout:
+    amount: Decimal | None = None
+    line: int | None = None
+    paid: Decimal = Decimal(0)
+    currency: str = ""
+
+
+class PayoutCheck:
+    """The report totals of a provider file: each payout against the rows it pays out.
+
+    Providers pay their balance out in batches (a Stripe payout, an Adyen
+    settlement batch); the rows of a batch name it. The net amounts of a
+    batch's rows must add up to its payout, or rows are missing or doubled.
+    """
+
+    def __init__(self) -> None:
+        self._payouts: dict[str, _Payout] = {}
+
+    def payout(self, batch: str, amount: Decimal, line: int | None, currency: str) -> None:
+        """The payout of ``batch``: ``amount`` as the file books it (negative: money out)."""
+        payout = self._payouts.setdefault(batch, _Payout())
+        payout.amount, payout.line, payout.currency = amount, line, currency
+
+    def paid(self, batch: str, net: Decimal) -> None:
+        """A row of ``batch`` with its net amount."""
+        self._payouts.setdefault(batch, _Payout()).paid += net
+
+    def clear(self) -> None:
+        """Forget what was seen (streaming keeps no state)."""
+        self._payouts.clear()
+
+    def report(self, findings: Findings) -> None:
+        """A ``payout_mismatch`` warning for each payout its rows do not add up to."""
+        for batch, payout in self._payouts.items():
+            if payout.amount is not None and payout.paid + payout.amount != 0:
+                findings.note(
+                    payout.line,
+                    payout.currency,
+                    Severity.WARNING,
+                    "payout_mismatch",
+                    f"payout {batch} of {-payout.amount} does not match the {payout.paid} net "
+                    "of the rows it names: rows are missing or doubled",
+                )
 
 
 def currency_statements(

@@ -36,12 +36,9 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from collections import defaultdict
 from collections.abc import Iterator
 from decimal import Decimal
 from typing import BinaryIO
-
-import attrs
 
 from paymatch.errors import ParseError
 from paymatch.model import (
@@ -55,6 +52,7 @@ from paymatch.model import (
 from paymatch.parsers.base import HEAD_SIZE, read_all
 from paymatch.parsers.provider_csv import (
     Findings,
+    PayoutCheck,
     Row,
     amount_of,
     currency_statements,
@@ -181,16 +179,6 @@ def parsers() -> tuple[StripeParser, ...]:
     return (StripeParser(),)
 
 
-@attrs.define
-class _Payout:
-    """A payout seen in the file and the rows that name it."""
-
-    amount: Decimal | None = None
-    line: int | None = None
-    paid: Decimal = Decimal(0)
-    currency: str = ""
-
-
 class _Reader:
     """What one file needs while reading: the account, the findings, the payouts seen."""
 
@@ -198,7 +186,7 @@ class _Reader:
         self.source = source
         self.account = account
         self.findings = Findings(source)
-        self.payouts: defaultdict[str, _Payout] = defaultdict(_Payout)
+        self.payouts = PayoutCheck()
 
     def _fail(self, row: Row, field: str, expected: str) -> ParseError:
         return ParseError(
@@ -290,24 +278,14 @@ class _Reader:
         self, row: Row, kind: str, caused_by: str, net: Decimal, currency: str
     ) -> None:
         if kind.casefold() == "payout" and caused_by.startswith("po_"):
-            payout = self.payouts[caused_by]
-            payout.amount, payout.line, payout.currency = net, row.line, currency
+            self.payouts.payout(caused_by, net, row.line, currency)
         paid_by = row.get("payout")
         if paid_by and paid_by != caused_by:
-            self.payouts[paid_by].paid += net
+            self.payouts.paid(paid_by, net)
 
     def result(self, movements: list[Movement]) -> ParseResult:
         """One statement per currency; each payout checked against the rows it paid out."""
-        for payout_id, payout in self.payouts.items():
-            if payout.amount is not None and payout.paid + payout.amount != 0:
-                self.findings.note(
-                    payout.line,
-                    payout.currency,
-                    Severity.WARNING,
-                    "payout_mismatch",
-                    f"payout {payout_id} of {-payout.amount} does not match the "
-                    f"{payout.paid} net of the rows it names: rows are missing",
-                )
+        self.payouts.report(self.findings)
         return currency_statements(
             movements,
             self.findings,
