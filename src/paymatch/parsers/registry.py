@@ -34,6 +34,7 @@ _BUILT_INS: tuple[tuple[str, str], ...] = (
     ("paymatch.parsers.mt940", "parsers"),
     ("paymatch.parsers.bank_csv", "parsers"),
     ("paymatch.parsers.adyen", "parsers"),
+    ("paymatch.parsers.amazon", "parsers"),
     ("paymatch.parsers.paypal", "parsers"),
     ("paymatch.parsers.pos", "parsers"),
     ("paymatch.parsers.stripe", "parsers"),
