@@ -69,11 +69,16 @@ _FUNDS_EXTRA = {"": 0, "0": 0, "1": 0, "2": 0, "Z": 0, "V": 2, "S": 3}
 _LINE_LENGTH = 80
 
 
+def _digits(text: str) -> bool:
+    """Whether ``text`` is ASCII digits only (``isdigit`` alone takes ``²`` and ``٣``)."""
+    return text.isascii() and text.isdigit()
+
+
 def booking_type_of(code: str) -> BookingType | None:
     """The booking type of a detail type code; ``None`` for codes outside 100-699."""
     if code in _CODES:
         return _CODES[code]
-    if not code.isdigit():
+    if not _digits(code):
         return None
     number = int(code)
     if 100 <= number <= 399:
@@ -162,7 +167,7 @@ def _records(text: str, source: str | None) -> Iterator[_Record]:
             current = _Record(kind, number, fields, text_part)
         else:
             current = _Record(kind, number, _fields(content))
-            if kind == "01" and len(current.fields) > 5 and current.fields[5].isdigit():
+            if kind == "01" and len(current.fields) > 5 and _digits(current.fields[5]):
                 length = int(current.fields[5]) or _LINE_LENGTH
         current.full = len(raw.rstrip("\r\n")) >= length
     if current is not None:
@@ -193,11 +198,17 @@ def _detail_fields(content: str, source: str | None, line: int) -> tuple[list[st
     if funds == "D":
         count = take()
         fields.append(count)
-        extra = 2 * int(count) if count.isdigit() else 0
+        extra = 2 * int(count) if _digits(count) else 0
     elif funds in _FUNDS_EXTRA:
         extra = _FUNDS_EXTRA[funds]
     else:
         raise ParseError(f"unknown funds type {fields[2]!r}", source=source, line=line)
+    if extra > len(parts) - index:
+        raise ParseError(
+            f"funds type {funds} announces {extra} fields; the record has fewer",
+            source=source,
+            line=line,
+        )
     for _ in range(extra + 2):  # the funds type's fields, then bank and customer reference
         fields.append(take())
     ended = any("/" in field for field in fields)
@@ -213,7 +224,7 @@ def _amount(text: str, currency: str, source: str | None, line: int) -> Decimal 
     if not text:
         return None
     sign, digits = (-1, text[1:]) if text.startswith("-") else (1, text.lstrip("+"))
-    if not digits.isdigit():
+    if not _digits(digits):
         raise ParseError(
             f"expected an amount in minor units, got {text!r}", source=source, line=line
         )
@@ -261,7 +272,7 @@ class _File:
         given = given.strip()
         if not given:
             return  # some banks leave a control total blank; nothing to check
-        value: Decimal | int = int(given) if given.lstrip("+-").isdigit() else Decimal(-1)
+        value: Decimal | int = int(given) if _digits(given.lstrip("+-")) else Decimal(-1)
         if value != counted:
             self.diagnostics.append(
                 Diagnostic(
@@ -289,7 +300,7 @@ class _File:
                 currency = (fields[5] if len(fields) > 5 and fields[5] else "USD").upper()
                 as_of = _date(fields[3] if len(fields) > 3 else "", self.source, record.line)
             elif record.kind == "03":
-                account = _Account(fields[0], (fields[1] or currency).upper(), record.line)
+                account = _Account(fields[0], (_at(fields, 1) or currency).upper(), record.line)
                 account.records = record.lines
                 self._summaries(account, fields[2:], record)
             elif record.kind == "16":
@@ -344,7 +355,7 @@ class _File:
             index += 4
             if funds == "D":
                 count = _at(fields, index)
-                index += 1 + (2 * int(count) if count.isdigit() else 0)
+                index += 1 + (2 * int(count) if _digits(count) else 0)
             else:
                 index += _FUNDS_EXTRA.get(funds, 0)
             if amount is None:
@@ -392,25 +403,29 @@ class _File:
             raise ParseError(str(error), source=self.source, line=record.line) from None
 
     def _close_account(self, account: _Account, as_of: dt.date) -> None:
+        try:
+            self.statements.append(self._statement(account, as_of))
+        except ValueError as error:  # a value the model refuses (a currency code, say)
+            raise ParseError(str(error), source=self.source, line=account.line) from None
+
+    def _statement(self, account: _Account, as_of: dt.date) -> Statement:
         balances = {
             name: None
             if amount is None
             else Balance(amount=to_money(amount, account.currency), date=as_of)
             for name, amount in (("opening", account.opening), ("closing", account.closing))
         }
-        self.statements.append(
-            Statement(
-                account=Account(
-                    kind=AccountKind.BANK, identifier=account.number, currency=account.currency
-                ),
-                movements=number_occurrences(account.movements),
-                period_start=as_of,
-                period_end=as_of,
-                opening_balance=balances["opening"],
-                closing_balance=balances["closing"],
-                format=Bai2Parser.name,
-                source=self.source,
-            )
+        return Statement(
+            account=Account(
+                kind=AccountKind.BANK, identifier=account.number, currency=account.currency
+            ),
+            movements=number_occurrences(account.movements),
+            period_start=as_of,
+            period_end=as_of,
+            opening_balance=balances["opening"],
+            closing_balance=balances["closing"],
+            format=Bai2Parser.name,
+            source=self.source,
         )
 
 
