@@ -203,3 +203,53 @@ def test_fuzz_only_parse_errors_escape(data: st.DataObject) -> None:
         PAYPAL.parse(mutated)
     with contextlib.suppress(ParseError):
         list(PAYPAL.iter_movements(io.BytesIO(mutated)))
+
+
+# -- the settlement report (STL) ---------------------------------------------------------------
+
+STL = (DATA / "settlement_stl.csv").read_bytes()
+
+
+def test_settlement_report_rows_fees_links_and_event_codes() -> None:
+    from paymatch.parsers.paypal_stl import PayPalSettlementParser
+
+    result = PayPalSettlementParser().parse(STL, source="STL.csv")
+    assert parse(STL).format == "paypal.stl"
+    (statement,) = result.statements
+    assert statement.account.key == "paypal:ABCDEFGHIJKLM"
+    assert [
+        (
+            str(m.amount.amount),
+            m.booking_type.value,
+            m.transaction_id,
+            m.reference_transaction_id,
+            m.end_to_end_id,
+            m.source.line if m.source else None,
+        )
+        for m in statement.movements
+    ] == [
+        ("119.00", "incoming", "7AB12345CD678901E", None, "AU-2001", 5),
+        ("-2.61", "fee", "7AB12345CD678901E-FEE", "7AB12345CD678901E", None, 5),
+        ("-20.00", "refund", "8BC23456DE789012F", "7AB12345CD678901E", "AU-2001", 6),
+        ("0.44", "fee", "8BC23456DE789012F-FEE", "8BC23456DE789012F", None, 6),  # fee refunded
+        ("-500.00", "payout", "9CD34567EF890123G", None, None, 7),
+        ("-99.00", "chargeback", "0DE45678FG901234H", "7AB12345CD678901E", None, 8),
+    ]
+    streamed = PayPalSettlementParser().iter_movements(io.BytesIO(STL), source="STL.csv")
+    assert list(streamed) == list(statement.movements)
+    with pytest.raises(ParseError, match=r"STL\.csv, line 6: column Gross Transaction Amount"):
+        PayPalSettlementParser().parse(STL.replace(b'"2000"', b'"20.00"'), source="STL.csv")
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.data())
+def test_fuzz_settlement_report_only_parse_errors_escape(data: st.DataObject) -> None:
+    from paymatch.parsers.paypal_stl import PayPalSettlementParser
+
+    position = data.draw(st.integers(0, len(STL) - 1))
+    junk = data.draw(st.binary(min_size=0, max_size=8))
+    mutated = STL[:position] + junk + STL[position + data.draw(st.integers(0, 4)) :]
+    with contextlib.suppress(ParseError):
+        PayPalSettlementParser().parse(mutated)
+    with contextlib.suppress(ParseError):
+        list(PayPalSettlementParser().iter_movements(io.BytesIO(mutated)))

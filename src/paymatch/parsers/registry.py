@@ -38,6 +38,7 @@ _BUILT_INS: tuple[tuple[str, str], ...] = (
     ("paymatch.parsers.bai2", "parsers"),
     ("paymatch.parsers.ofx", "parsers"),
     ("paymatch.parsers.paypal", "parsers"),
+    ("paymatch.parsers.paypal_stl", "parsers"),
     ("paymatch.parsers.pos", "parsers"),
     ("paymatch.parsers.stripe", "parsers"),
 )
