@@ -38,7 +38,7 @@ from typing import BinaryIO
 import attrs
 import moneyed
 
-from paymatch.errors import ParseError
+from paymatch.errors import InvalidValueError, ParseError
 from paymatch.model import (
     Account,
     AccountKind,
@@ -270,8 +270,8 @@ class _Reader:
                 raise self._fail(line, what, "digits", given)
             value = Decimal(int(given)).scaleb(-2) if "total" in what else int(given)
             self._check(line, f"{what} in the trailer", value, counted)
-        self.statements.append(
-            Statement(
+        try:
+            statement = Statement(
                 account=Account(
                     kind=AccountKind.BANK, identifier=block.identifier, currency=block.currency
                 ),
@@ -285,4 +285,6 @@ class _Reader:
                 format=Norma43Parser.name,
                 source=self.source,
             )
-        )
+        except InvalidValueError as error:  # the model refuses the block (dates the wrong way)
+            raise ParseError(str(error), source=self.source, line=block.line) from None
+        self.statements.append(statement)
