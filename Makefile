@@ -40,6 +40,7 @@ bench: $(STAMP)
 	$(BIN)/python benchmarks/cli_startup.py
 	$(BIN)/python benchmarks/ledger.py
 	$(BIN)/python benchmarks/match_quality.py
+	$(BIN)/python benchmarks/match_providers.py
 	$(BIN)/python benchmarks/export.py 200000
 	$(BIN)/python benchmarks/reconcile.py 20000
 
