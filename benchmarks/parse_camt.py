@@ -168,7 +168,7 @@ def main() -> None:
     floor = best_of(3, lambda: minimal_lxml(data))
     print(f"camt.053 with {entries:,} entries ({len(data) / 1e6:.1f} MB)")
     print(f"  paymatch parse:           {ours * 1000:8.0f} ms")
-    print(f"  minimal lxml (6 fields):  {floor * 1000:8.0f} ms   ratio {ours / floor:.1f}x")
+    print(f"  minimal lxml (6 fields):  {floor * 1000:8.0f} ms   ratio {ours / floor:.2f}x")
     compare_others(data, entries, ours)
     with tempfile.TemporaryDirectory() as folder:
         path = Path(folder) / "huge.xml"
