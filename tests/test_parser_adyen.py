@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import contextlib
 import datetime as dt
 import io
 from decimal import Decimal
@@ -18,6 +17,7 @@ from paymatch.matching import match
 from paymatch.model import BookingType, OpenItem, to_money
 from paymatch.parsers import parse
 from paymatch.parsers.adyen import AdyenParser, booking_type_of
+from tests.mutations import mutated, only_parse_errors
 
 REPORT = (
     Path(__file__).parent / "data" / "adyen" / "settlement_detail_report_batch_12.csv"
@@ -117,10 +117,4 @@ def test_bad_rows_name_line_and_column(change: tuple[bytes, bytes], message: str
 @settings(max_examples=60, deadline=None)
 @given(st.data())
 def test_fuzz_only_parse_errors_escape(data: st.DataObject) -> None:
-    position = data.draw(st.integers(0, len(REPORT) - 1))
-    junk = data.draw(st.binary(min_size=0, max_size=8))
-    mutated = REPORT[:position] + junk + REPORT[position + data.draw(st.integers(0, 4)) :]
-    with contextlib.suppress(ParseError):
-        ADYEN.parse(mutated)
-    with contextlib.suppress(ParseError):
-        list(ADYEN.iter_movements(io.BytesIO(mutated)))
+    only_parse_errors(ADYEN, mutated(data, [REPORT]))

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import contextlib
 import datetime as dt
 import io
 from pathlib import Path
@@ -17,6 +16,7 @@ from paymatch.matching import match
 from paymatch.model import OpenItem, to_money
 from paymatch.parsers import parse
 from paymatch.parsers.amazon import AmazonSettlementParser
+from tests.mutations import mutated, only_parse_errors
 
 REPORT = (Path(__file__).parent / "data" / "amazon" / "settlement_flatfile_v2.tsv").read_bytes()
 AMAZON = AmazonSettlementParser()
@@ -110,8 +110,4 @@ def test_bad_rows_name_line_and_column(change: tuple[bytes, bytes], message: str
 @settings(max_examples=60, deadline=None)
 @given(st.data())
 def test_fuzz_only_parse_errors_escape(data: st.DataObject) -> None:
-    position = data.draw(st.integers(0, len(REPORT) - 1))
-    junk = data.draw(st.binary(min_size=0, max_size=8))
-    mutated = REPORT[:position] + junk + REPORT[position + data.draw(st.integers(0, 4)) :]
-    with contextlib.suppress(ParseError):
-        AMAZON.parse(mutated)
+    only_parse_errors(AMAZON, mutated(data, [REPORT]))

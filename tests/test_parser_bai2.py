@@ -3,7 +3,6 @@ the conformance files of another project."""
 
 from __future__ import annotations
 
-import contextlib
 import datetime as dt
 import io
 from decimal import Decimal
@@ -17,6 +16,7 @@ from paymatch.errors import ParseError
 from paymatch.model import BookingType
 from paymatch.parsers import parse
 from paymatch.parsers.bai2 import Bai2Parser, booking_type_of
+from tests.mutations import mutated, only_parse_errors
 
 CONFORMANCE = (
     Path(__file__).resolve().parents[2] / "shared" / "conformance" / "ministryofjustice-bai2"
@@ -121,11 +121,7 @@ def test_type_codes() -> None:
 @settings(max_examples=80, deadline=None)
 @given(st.data())
 def test_fuzz_only_parse_errors_escape(data: st.DataObject) -> None:
-    position = data.draw(st.integers(0, len(FILE) - 1))
-    junk = data.draw(st.binary(min_size=0, max_size=8))
-    mutated = FILE[:position] + junk + FILE[position + data.draw(st.integers(0, 4)) :]
-    with contextlib.suppress(ParseError):
-        BAI2.parse(mutated)
+    only_parse_errors(BAI2, mutated(data, [FILE]))
 
 
 @pytest.mark.skipif(not CONFORMANCE.is_dir(), reason="the conformance corpus is not present")

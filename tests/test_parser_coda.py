@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import contextlib
 import datetime as dt
 import io
 from decimal import Decimal
@@ -16,6 +15,7 @@ from paymatch.errors import ParseError
 from paymatch.model import BookingType
 from paymatch.parsers import parse
 from paymatch.parsers.coda import CodaParser, booking_type_of
+from tests.mutations import mutated, only_parse_errors
 
 FILE = (Path(__file__).parent / "data" / "coda" / "statement.cod").read_bytes()
 CODA = CodaParser()
@@ -88,8 +88,4 @@ def test_detected_streamed_and_families() -> None:
 @settings(max_examples=80, deadline=None)
 @given(st.data())
 def test_fuzz_only_parse_errors_escape(data: st.DataObject) -> None:
-    position = data.draw(st.integers(0, len(FILE) - 1))
-    junk = data.draw(st.binary(min_size=0, max_size=8))
-    mutated = FILE[:position] + junk + FILE[position + data.draw(st.integers(0, 4)) :]
-    with contextlib.suppress(ParseError):
-        CODA.parse(mutated)
+    only_parse_errors(CODA, mutated(data, [FILE]))

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import contextlib
 import io
 from decimal import Decimal
 from pathlib import Path
@@ -15,6 +14,7 @@ from paymatch.errors import ParseError
 from paymatch.model import BookingType
 from paymatch.parsers import parse
 from paymatch.parsers.norma43 import Norma43Parser, booking_type_of
+from tests.mutations import mutated, only_parse_errors
 
 FILE = (Path(__file__).parent / "data" / "norma43" / "statement.n43").read_bytes()
 N43 = Norma43Parser()
@@ -89,8 +89,4 @@ def test_detected_streamed_and_concepts() -> None:
 @settings(max_examples=80, deadline=None)
 @given(st.data())
 def test_fuzz_only_parse_errors_escape(data: st.DataObject) -> None:
-    position = data.draw(st.integers(0, len(FILE) - 1))
-    junk = data.draw(st.binary(min_size=0, max_size=8))
-    mutated = FILE[:position] + junk + FILE[position + data.draw(st.integers(0, 4)) :]
-    with contextlib.suppress(ParseError):
-        N43.parse(mutated)
+    only_parse_errors(N43, mutated(data, [FILE]))

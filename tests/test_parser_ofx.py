@@ -3,7 +3,6 @@ conformance files of another project."""
 
 from __future__ import annotations
 
-import contextlib
 import datetime as dt
 import io
 from decimal import Decimal
@@ -17,6 +16,7 @@ from paymatch.errors import ParseError
 from paymatch.model import BookingType
 from paymatch.parsers import parse
 from paymatch.parsers.ofx import OfxParser, booking_type_of
+from tests.mutations import mutated, only_parse_errors
 
 V1 = (Path(__file__).parent / "data" / "ofx" / "checking_v1.ofx").read_bytes()
 CONFORMANCE = Path(__file__).resolve().parents[2] / "shared" / "conformance" / "jseutter-ofxparse"
@@ -112,12 +112,7 @@ def test_a_refused_sign_on_is_an_error_diagnostic() -> None:
 @settings(max_examples=80, deadline=None)
 @given(st.data())
 def test_fuzz_only_parse_errors_escape(data: st.DataObject) -> None:
-    source = data.draw(st.sampled_from([V1, v2()]))
-    position = data.draw(st.integers(0, len(source) - 1))
-    junk = data.draw(st.binary(min_size=0, max_size=8))
-    mutated = source[:position] + junk + source[position + data.draw(st.integers(0, 4)) :]
-    with contextlib.suppress(ParseError):
-        OFX.parse(mutated)
+    only_parse_errors(OFX, mutated(data, [V1, v2()]))
 
 
 #: The upstream fixtures that are broken on purpose, and what is wrong with each.

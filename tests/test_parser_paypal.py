@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import contextlib
 import datetime as dt
 import io
 from decimal import Decimal
@@ -18,6 +17,7 @@ from paymatch.matching import match
 from paymatch.model import BookingType, OpenItem, Status, to_money
 from paymatch.parsers import parse
 from paymatch.parsers.paypal import PayPalParser, booking_type_of, status_of
+from tests.mutations import mutated, only_parse_errors
 
 DATA = Path(__file__).parent / "data" / "paypal"
 EN = (DATA / "activity_en.csv").read_bytes()
@@ -194,15 +194,7 @@ def test_the_matcher_assigns_a_paypal_payment_by_the_order_id_it_carries() -> No
 @settings(max_examples=60, deadline=None)
 @given(st.data())
 def test_fuzz_only_parse_errors_escape(data: st.DataObject) -> None:
-    source = data.draw(st.sampled_from([EN, DE]))
-    position = data.draw(st.integers(0, len(source) - 1))
-    junk = data.draw(st.binary(min_size=0, max_size=8))
-    cut = data.draw(st.integers(0, 4))
-    mutated = source[:position] + junk + source[position + cut :]
-    with contextlib.suppress(ParseError):
-        PAYPAL.parse(mutated)
-    with contextlib.suppress(ParseError):
-        list(PAYPAL.iter_movements(io.BytesIO(mutated)))
+    only_parse_errors(PAYPAL, mutated(data, [EN, DE]))
 
 
 # -- the settlement report (STL) ---------------------------------------------------------------
@@ -246,10 +238,4 @@ def test_settlement_report_rows_fees_links_and_event_codes() -> None:
 def test_fuzz_settlement_report_only_parse_errors_escape(data: st.DataObject) -> None:
     from paymatch.parsers.paypal_stl import PayPalSettlementParser
 
-    position = data.draw(st.integers(0, len(STL) - 1))
-    junk = data.draw(st.binary(min_size=0, max_size=8))
-    mutated = STL[:position] + junk + STL[position + data.draw(st.integers(0, 4)) :]
-    with contextlib.suppress(ParseError):
-        PayPalSettlementParser().parse(mutated)
-    with contextlib.suppress(ParseError):
-        list(PayPalSettlementParser().iter_movements(io.BytesIO(mutated)))
+    only_parse_errors(PayPalSettlementParser(), mutated(data, [STL]))

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import contextlib
 import datetime as dt
 import io
 from pathlib import Path
@@ -16,6 +15,7 @@ from paymatch.matching import match
 from paymatch.model import OpenItem, to_money
 from paymatch.parsers import parse
 from paymatch.parsers.pos import PosParser
+from tests.mutations import mutated, only_parse_errors
 
 DATA = Path(__file__).parent / "data" / "pos"
 CSV = (DATA / "payments.csv").read_bytes()
@@ -110,11 +110,4 @@ def test_the_matcher_assigns_till_payments_by_their_order_number() -> None:
 @settings(max_examples=60, deadline=None)
 @given(st.data())
 def test_fuzz_only_parse_errors_escape(data: st.DataObject) -> None:
-    source = data.draw(st.sampled_from([CSV, JSON]))
-    position = data.draw(st.integers(0, len(source) - 1))
-    junk = data.draw(st.binary(min_size=0, max_size=8))
-    mutated = source[:position] + junk + source[position + data.draw(st.integers(0, 4)) :]
-    with contextlib.suppress(ParseError):
-        POS.parse(mutated)
-    with contextlib.suppress(ParseError):
-        list(POS.iter_movements(io.BytesIO(mutated)))
+    only_parse_errors(POS, mutated(data, [CSV, JSON]))

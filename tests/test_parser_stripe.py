@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import contextlib
 import datetime as dt
 import io
 from decimal import Decimal
@@ -18,6 +17,7 @@ from paymatch.matching import match
 from paymatch.model import BookingType, OpenItem, to_money
 from paymatch.parsers import parse
 from paymatch.parsers.stripe import StripeParser, booking_type_of
+from tests.mutations import mutated, only_parse_errors
 
 DATA = Path(__file__).parent / "data" / "stripe"
 LEGACY = (DATA / "balance_history.csv").read_bytes()
@@ -150,11 +150,4 @@ def test_refunds_and_disputes_are_related_to_their_charge_and_the_matcher_uses_i
 @settings(max_examples=60, deadline=None)
 @given(st.data())
 def test_fuzz_only_parse_errors_escape(data: st.DataObject) -> None:
-    source = data.draw(st.sampled_from([LEGACY, ITEMISED]))
-    position = data.draw(st.integers(0, len(source) - 1))
-    junk = data.draw(st.binary(min_size=0, max_size=8))
-    mutated = source[:position] + junk + source[position + data.draw(st.integers(0, 4)) :]
-    with contextlib.suppress(ParseError):
-        STRIPE.parse(mutated)
-    with contextlib.suppress(ParseError):
-        list(STRIPE.iter_movements(io.BytesIO(mutated)))
+    only_parse_errors(STRIPE, mutated(data, [LEGACY, ITEMISED]))

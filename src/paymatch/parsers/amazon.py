@@ -36,7 +36,7 @@ import attrs
 
 from paymatch.errors import ParseError
 from paymatch.model import AccountKind, BookingType, Movement, SourcePosition, to_money
-from paymatch.parsers.base import HEAD_SIZE, read_all
+from paymatch.parsers.base import HEAD_SIZE, ReadWhole, read_all
 from paymatch.parsers.provider_csv import Findings, Row, amount_of, currency_statements
 from paymatch.parsers.result import ParseResult, Severity
 from paymatch.parsers.text import decode, text_lines
@@ -100,7 +100,7 @@ class _Transaction:
     descriptions: list[str] = attrs.field(factory=list)
 
 
-class AmazonSettlementParser:
+class AmazonSettlementParser(ReadWhole):
     """Amazon's settlement report, flat file V2 (see the module docstring)."""
 
     name = "amazon"
@@ -119,11 +119,6 @@ class AmazonSettlementParser:
         """The settlement's transactions and its payout, checked against its total."""
         text, _ = decode(read_all(data), source=source)
         return _Settlement(source, self.account).read(text_lines(text))
-
-    def iter_movements(self, stream: BinaryIO, *, source: str | None = None) -> Iterator[Movement]:
-        """The movements of ``stream`` (a settlement is read whole: its rows sum per order)."""
-        for statement in self.parse(stream, source=source).statements:
-            yield from statement.movements
 
 
 def parsers() -> tuple[AmazonSettlementParser, ...]:

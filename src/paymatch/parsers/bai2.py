@@ -51,7 +51,7 @@ from paymatch.model import (
     number_occurrences,
     to_money,
 )
-from paymatch.parsers.base import HEAD_SIZE, read_all
+from paymatch.parsers.base import HEAD_SIZE, ReadWhole, read_all
 from paymatch.parsers.result import Diagnostic, ParseResult, Severity
 from paymatch.parsers.text import decode
 
@@ -100,7 +100,7 @@ class _Record:
     lines: int = 1  # physical records: itself and its continuations
 
 
-class Bai2Parser:
+class Bai2Parser(ReadWhole):
     """BAI2 files (see the module docstring)."""
 
     name = "bai2"
@@ -118,11 +118,6 @@ class Bai2Parser:
         """Every account of every group as a statement, with every trailer checked."""
         text, _ = decode(read_all(data), source=source)
         return _File(source).read(list(_records(text, source)))
-
-    def iter_movements(self, stream: BinaryIO, *, source: str | None = None) -> Iterator[Movement]:
-        """The movements of ``stream`` (BAI2 files are small: read whole)."""
-        for statement in self.parse(stream, source=source).statements:
-            yield from statement.movements
 
 
 def parsers() -> tuple[Bai2Parser, ...]:

@@ -23,7 +23,7 @@ from typing import BinaryIO, Protocol, runtime_checkable
 from paymatch.model import Movement
 from paymatch.parsers.result import ParseResult
 
-__all__ = ["HEAD_SIZE", "Parser", "read_all"]
+__all__ = ["HEAD_SIZE", "Parser", "ReadWhole", "read_all"]
 
 #: How many bytes of the data ``detect`` is shown.
 HEAD_SIZE = 4096
@@ -56,3 +56,21 @@ def read_all(data: bytes | BinaryIO) -> bytes:
     if isinstance(data, bytes | bytearray | memoryview):
         return bytes(data)
     return data.read()
+
+
+class ReadWhole:
+    """For formats whose files are read whole: ``iter_movements`` parses, then yields.
+
+    Fixed-width bank files (BAI2, CODA, Norma 43), OFX responses and reports
+    whose rows are summed per transaction (Amazon) are small or cannot be cut
+    row by row; their parsers take ``iter_movements`` from here and say so.
+    """
+
+    def parse(self, data: bytes | BinaryIO, *, source: str | None = None) -> ParseResult:
+        """Every statement in ``data`` (the format's parser implements it)."""
+        raise NotImplementedError
+
+    def iter_movements(self, stream: BinaryIO, *, source: str | None = None) -> Iterator[Movement]:
+        """The movements of ``stream``, read whole."""
+        for statement in self.parse(stream, source=source).statements:
+            yield from statement.movements

@@ -35,7 +35,7 @@ an error diagnostic. Transaction families decide a few booking types
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from decimal import Decimal
 from typing import BinaryIO
 
@@ -55,7 +55,7 @@ from paymatch.model import (
     to_money,
 )
 from paymatch.model.identifiers import compact_bic, compact_iban
-from paymatch.parsers.base import HEAD_SIZE, read_all
+from paymatch.parsers.base import HEAD_SIZE, ReadWhole, read_all
 from paymatch.parsers.result import Diagnostic, ParseResult, Severity
 from paymatch.parsers.text import decode
 
@@ -120,7 +120,7 @@ class _Block:
     pending: _Pending | None = None  # the movement whose records are being read
 
 
-class CodaParser:
+class CodaParser(ReadWhole):
     """CODA statements (see the module docstring)."""
 
     name = "coda"
@@ -137,11 +137,6 @@ class CodaParser:
         """Every statement block of the file, with the trailer checked."""
         text, _ = decode(read_all(data), source=source)
         return _Reader(source).read(text)
-
-    def iter_movements(self, stream: BinaryIO, *, source: str | None = None) -> Iterator[Movement]:
-        """The movements of ``stream`` (statements are small: read whole)."""
-        for statement in self.parse(stream, source=source).statements:
-            yield from statement.movements
 
 
 def parsers() -> tuple[CodaParser, ...]:

@@ -31,7 +31,6 @@ The common concept decides the booking type (``docs/formats/norma43.md``).
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterator
 from decimal import Decimal
 from typing import BinaryIO
 
@@ -50,7 +49,7 @@ from paymatch.model import (
     number_occurrences,
     to_money,
 )
-from paymatch.parsers.base import HEAD_SIZE, read_all
+from paymatch.parsers.base import HEAD_SIZE, ReadWhole, read_all
 from paymatch.parsers.result import Diagnostic, ParseResult, Severity
 from paymatch.parsers.text import decode
 
@@ -90,7 +89,7 @@ class _Block:
     credit_count: int = 0
 
 
-class Norma43Parser:
+class Norma43Parser(ReadWhole):
     """Norma 43 / AEB43 statements (see the module docstring)."""
 
     name = "norma43"
@@ -107,11 +106,6 @@ class Norma43Parser:
         """Every account block of the file, with every trailer checked."""
         text, _ = decode(read_all(data), source=source)
         return _Reader(source).read(text)
-
-    def iter_movements(self, stream: BinaryIO, *, source: str | None = None) -> Iterator[Movement]:
-        """The movements of ``stream`` (statements are small: read whole)."""
-        for statement in self.parse(stream, source=source).statements:
-            yield from statement.movements
 
 
 def parsers() -> tuple[Norma43Parser, ...]:

@@ -52,7 +52,7 @@ from paymatch.model import (
     to_money,
 )
 from paymatch.model.money import currency_code
-from paymatch.parsers.base import HEAD_SIZE, read_all
+from paymatch.parsers.base import HEAD_SIZE, ReadWhole, read_all
 from paymatch.parsers.result import Diagnostic, ParseResult, Severity
 from paymatch.parsers.text import decode
 
@@ -143,7 +143,7 @@ class _Node:
                 yield from child.all(name)
 
 
-class OfxParser:
+class OfxParser(ReadWhole):
     """OFX and QFX statement files, versions 1.x and 2.x (see the module docstring)."""
 
     name = "ofx"
@@ -161,11 +161,6 @@ class OfxParser:
         text, _ = decode(read_all(data), source=source)
         root = _tree(text, source)
         return _Reader(source).read(root)
-
-    def iter_movements(self, stream: BinaryIO, *, source: str | None = None) -> Iterator[Movement]:
-        """The movements of ``stream`` (OFX responses are read whole)."""
-        for statement in self.parse(stream, source=source).statements:
-            yield from statement.movements
 
 
 def parsers() -> tuple[OfxParser, ...]:
