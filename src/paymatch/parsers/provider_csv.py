@@ -171,10 +171,17 @@ class Findings:
         self.found: list[tuple[str, Diagnostic]] = []
 
     def note(
-        self, line: int | None, currency: str, severity: Severity, code: str, message: str
+        self,
+        line: int | None,
+        currency: str,
+        severity: Severity,
+        code: str,
+        message: str,
+        *,
+        path: str | None = None,
     ) -> None:
-        """A finding about line ``line`` of the statement in ``currency``."""
-        position = SourcePosition(source=self.source, line=line)
+        """A finding about line ``line`` (or JSON ``path``) of the statement in ``currency``."""
+        position = SourcePosition(source=self.source, line=line, path=path)
         self.found.append(
             (currency, Diagnostic(severity=severity, code=code, message=message, position=position))
         )

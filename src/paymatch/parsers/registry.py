@@ -38,6 +38,7 @@ _BUILT_INS: tuple[tuple[str, str], ...] = (
     ("paymatch.parsers.bai2", "parsers"),
     ("paymatch.parsers.coda", "parsers"),
     ("paymatch.parsers.klarna", "parsers"),
+    ("paymatch.parsers.mollie", "parsers"),
     ("paymatch.parsers.norma43", "parsers"),
     ("paymatch.parsers.ofx", "parsers"),
     ("paymatch.parsers.paypal", "parsers"),
