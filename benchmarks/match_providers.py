@@ -1,8 +1,8 @@
-"""Matching quality for provider payments: PayPal and POS files against open orders.
+"""Matching quality for provider payments: PayPal, Mollie and POS files against open orders.
 
 Generates open orders of many customers (amounts shared between them, so amount-only
-look-alikes abound), a PayPal activity download and a POS payments file whose rows
-each belong to a case kind with the right answer, parses them with
+look-alikes abound), a PayPal activity download, a Mollie balance-transactions document and
+a POS payments file whose rows each belong to a case kind with the right answer, parses them with
 ``paymatch.parse`` and matches them as a user would, and prints per case kind the
 cases, how many should be assigned automatically, how many were and how many of
 those exactly right, with precision and coverage.
@@ -11,7 +11,8 @@ Kinds: PayPal payment carrying the order id (invoice number), PayPal payment who
 order id is unknown and far from every open one (must not be assigned; an id one
 character off an open order of the same amount would be read as a typo, as on a
 bank statement), PayPal refund and fee (not
-applicable), POS payment carrying the order number, POS payment for an order
+applicable), Mollie payment known by the payment id the shop stored with the order,
+POS payment carrying the order number, POS payment for an order
 already paid (must not be assigned). Targets as for the bank statements:
 precision >= 99.9 %, coverage >= 97 %, nothing assigned where it must not be.
 
@@ -24,6 +25,7 @@ import argparse
 import csv
 import datetime as dt
 import io
+import json
 import random
 import sys
 from collections import defaultdict
@@ -55,8 +57,10 @@ POS_HEADER = ["payment_id", "time", "order_number", "amount", "currency", "metho
 AMOUNTS = [Decimal(cents) / 100 for cents in (1990, 2490, 4990, 7900, 11900, 24900)]
 
 
-def generate(per_kind: int, seed: int) -> tuple[list[OpenItem], bytes, bytes, dict[str, tuple]]:
-    """Items, the PayPal file, the POS file and the truth per transaction id."""
+def generate(
+    per_kind: int, seed: int
+) -> tuple[list[OpenItem], bytes, bytes, bytes, dict[str, tuple]]:
+    """Items, the PayPal, Mollie and POS files and the truth per transaction id."""
     rng = random.Random(seed)
     items: list[OpenItem] = []
     truth: dict[str, tuple[str, str | None]] = {}  # id -> (kind, item or None)
@@ -69,7 +73,9 @@ def generate(per_kind: int, seed: int) -> tuple[list[OpenItem], bytes, bytes, di
     balance = Decimal(0)
     number = 0
 
-    def order(amount: Decimal) -> str:
+    mollie: list[dict[str, object]] = []
+
+    def order(amount: Decimal, transaction_id: str | None = None) -> str:
         nonlocal number
         number += 1
         name = f"AU-{100000 + number}"
@@ -79,6 +85,7 @@ def generate(per_kind: int, seed: int) -> tuple[list[OpenItem], bytes, bytes, di
                 amount=to_money(amount, "EUR"),
                 customer_number=f"K{rng.randrange(10**6):06d}",
                 customer_name=f"Kunde {rng.randrange(10**6)}",
+                transaction_id=transaction_id,
             )
         )
         return name
@@ -143,7 +150,29 @@ def generate(per_kind: int, seed: int) -> tuple[list[OpenItem], bytes, bytes, di
             ]
         )
         truth[f"POS{n:08d}"] = ("pos payment with order number", pos_target)
-    return items, paypal.getvalue().encode("utf-8"), pos.getvalue().encode("utf-8"), truth
+        payment_id = f"tr_{n:08d}"
+        mollie_target = order(amount, transaction_id=payment_id)
+        mollie.append(
+            {
+                "resource": "balance_transaction",
+                "id": f"baltr_{n:08d}",
+                "type": "payment",
+                "initialAmount": {"currency": "EUR", "value": f"{amount:.2f}"},
+                "deductions": {"currency": "EUR", "value": "-0.29"},
+                "resultAmount": {"currency": "EUR", "value": f"{amount - Decimal('0.29'):.2f}"},
+                "context": {"paymentId": payment_id, "paymentDescription": "Webshop"},
+                "createdAt": "2026-03-10T10:00:00+00:00",
+            }
+        )
+        truth[payment_id] = ("mollie payment by stored payment id", mollie_target)
+    document = json.dumps({"_embedded": {"balance_transactions": mollie}}).encode("utf-8")
+    return (
+        items,
+        paypal.getvalue().encode("utf-8"),
+        document,
+        pos.getvalue().encode("utf-8"),
+        truth,
+    )
 
 
 def main() -> int:
@@ -151,17 +180,17 @@ def main() -> int:
     arguments.add_argument("--cases-per-kind", type=int, default=200)
     arguments.add_argument("--seed", type=int, default=2026)
     options = arguments.parse_args()
-    items, paypal, pos, truth = generate(options.cases_per_kind, options.seed)
+    items, paypal, mollie, pos, truth = generate(options.cases_per_kind, options.seed)
     movements = [
         m
-        for data, name in ((paypal, "paypal.csv"), (pos, "pos.csv"))
+        for data, name in ((paypal, "paypal.csv"), (mollie, "mollie.json"), (pos, "pos.csv"))
         for s in parse(data, filename=name).statements
         for m in s.movements
     ]
     report = match(movements, items, as_of=AS_OF)
     counts: defaultdict[str, list[int]] = defaultdict(lambda: [0, 0, 0, 0])
     for result in report:
-        kind, expected = truth.get(result.movement.transaction_id or "", ("paypal fee", None))
+        kind, expected = truth.get(result.movement.transaction_id or "", ("provider fee", None))
         row = counts[kind]
         row[0] += 1
         row[1] += expected is not None
