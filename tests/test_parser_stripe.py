@@ -151,3 +151,26 @@ def test_refunds_and_disputes_are_related_to_their_charge_and_the_matcher_uses_i
 @given(st.data())
 def test_fuzz_only_parse_errors_escape(data: st.DataObject) -> None:
     only_parse_errors(STRIPE, mutated(data, [LEGACY, ITEMISED]))
+
+
+def test_itemised_payout_reconciliation_report_is_read_with_the_same_columns() -> None:
+    # Stripe's "Payout reconciliation" itemised report: the balance transactions of payouts,
+    # led by the payout's columns; no payout row of its own, so nothing to check it against.
+    report = (
+        b"automatic_payout_id,automatic_payout_effective_at,balance_transaction_id,created_utc,"
+        b"currency,gross,fee,net,reporting_category,source_id,description,charge_id\n"
+        b"po_9,2026-03-13 00:00:00,txn_9A,2026-03-10 09:00:00,eur,60.00,-1.15,58.85,charge,"
+        b"ch_9A,Order AU-9001,ch_9A\n"
+        b"po_9,2026-03-13 00:00:00,txn_9B,2026-03-11 09:00:00,eur,-10.00,0.00,-10.00,refund,"
+        b"re_9B,Refund AU-9001,ch_9A\n"
+    )
+    assert parse(report).format == "stripe"
+    (statement,) = STRIPE.parse(report).statements
+    assert [
+        (str(m.amount.amount), m.transaction_id, m.reference_transaction_id)
+        for m in statement.movements
+    ] == [
+        ("60.00", "ch_9A", None),
+        ("-1.15", "ch_9A-FEE", "ch_9A"),
+        ("-10.00", "txn_9B", "ch_9A"),
+    ]
