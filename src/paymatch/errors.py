@@ -24,6 +24,12 @@ precise classes let a program react to one kind of failure::
           ├── NotAssignableError               not completed, or hidden for automatic work
           ├── ManualAllocationProtectedError   automatic work may not touch a manual allocation
           └── NothingToUndoError
+     └── ShellError                            the automation shell could not do its work
+          ├── SecretError                      a secret is missing or written in clear
+          ├── StoreError                       the store is unreachable or not migrated
+          ├── InstanceLockedError              another worker holds the single-instance lock
+          ├── DeliveryError                    a target refused a connection, upload or listing
+          └── MailError                        the SMTP server refused the mail
 
 Each message says where (the field, the movement id, the item number) and what
 was expected.
@@ -35,11 +41,14 @@ __all__ = [
     "ConflictingItemError",
     "ConflictingMovementError",
     "CurrencyMismatchError",
+    "DeliveryError",
     "DuplicateAllocationError",
     "ExportError",
     "FormatDetectionError",
+    "InstanceLockedError",
     "InvalidValueError",
     "LedgerError",
+    "MailError",
     "ManualAllocationProtectedError",
     "MatcherPluginError",
     "NotAssignableError",
@@ -48,6 +57,9 @@ __all__ = [
     "ParseError",
     "ParserPluginError",
     "PaymatchError",
+    "SecretError",
+    "ShellError",
+    "StoreError",
     "UnknownAllocationError",
     "UnknownItemError",
     "UnknownMovementError",
@@ -208,3 +220,35 @@ class ManualAllocationProtectedError(LedgerError):
 
 class NothingToUndoError(LedgerError):
     """``Ledger.undo`` was called with no action left to undo."""
+
+
+class ShellError(PaymatchError):
+    """The automation shell (store, targets, mail, worker) could not do its work.
+
+    The message names the configured thing (``target 'datev-sftp'``, ``job 'daily'``)
+    and never contains a secret.
+    """
+
+
+class SecretError(ShellError):
+    """A secret is missing from its environment variable or keyring, or was written in clear."""
+
+
+class StoreError(ShellError):
+    """The store cannot be opened, is at another schema version, or refused a write."""
+
+
+class InstanceLockedError(ShellError):
+    """Another worker holds the single-instance lock; ``holder`` says who (host, pid, since)."""
+
+    def __init__(self, message: str, holder: str) -> None:
+        super().__init__(message)
+        self.holder = holder
+
+
+class DeliveryError(ShellError):
+    """A delivery target refused the connection, a listing, a download or an upload."""
+
+
+class MailError(ShellError):
+    """The SMTP server could not be reached or refused the mail."""

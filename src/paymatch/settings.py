@@ -34,7 +34,7 @@ from cattrs.gen import make_dict_structure_fn
 
 from paymatch.errors import InvalidValueError
 
-__all__ = ["read_toml", "settings_from_mapping", "settings_from_toml"]
+__all__ = ["add_structure_hook", "read_toml", "settings_from_mapping", "settings_from_toml"]
 
 T = TypeVar("T")
 
@@ -68,6 +68,18 @@ def _date(value: object, _: type) -> dt.date:
     if type(value) is dt.date:
         return value
     raise ValueError(f"expected a date such as 2026-03-31, got {value!r}")
+
+
+def _time(value: object, _: type) -> dt.time:
+    """A TOML local time (``06:30:00``) or the text ``"06:30"``; seconds must be whole."""
+    if type(value) is dt.time:
+        return value
+    if type(value) is str:
+        try:
+            return dt.time.fromisoformat(value)
+        except ValueError:
+            pass
+    raise ValueError(f"expected a time of day such as 06:30, got {value!r}")
 
 
 def _member(value: object, kind: type[enum.StrEnum]) -> enum.StrEnum:
@@ -104,6 +116,7 @@ def _make_converter() -> cattrs.Converter:
         converter.register_structure_hook(kind, _exactly(kind, name))
     converter.register_structure_hook(Decimal, _decimal)
     converter.register_structure_hook(dt.date, _date)
+    converter.register_structure_hook(dt.time, _time)
     # before ``str``'s hook, which a StrEnum would otherwise reach as a subclass of str
     converter.register_structure_hook(enum.StrEnum, _member)
     converter.register_structure_hook_func(lambda kind: kind == tuple[str, ...], _strings)
@@ -111,6 +124,15 @@ def _make_converter() -> cattrs.Converter:
 
 
 _CONVERTER = _make_converter()
+
+
+def add_structure_hook(kind: type[T], hook: Callable[[object, type], T]) -> None:
+    """Teach the settings reader one more type: ``hook(value, kind)`` returns it or raises.
+
+    For the shell's own value types (a secret reference must never echo what it was
+    given); a ``ValueError`` from ``hook`` becomes the key path's message.
+    """
+    _CONVERTER.register_structure_hook(kind, hook)
 
 
 def read_toml(text: str) -> dict[str, Any]:

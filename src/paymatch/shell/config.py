@@ -1,0 +1,371 @@
+"""The automation file: one TOML with the store, logs, mail, targets, sources and jobs.
+
+It also carries the matching (``[matching]``), open-items layout (``[open_items]``)
+and export settings (``[export]``: format, selection, posting rules, chart of
+accounts) that ``paymatch reconcile --config`` reads, so a job exports exactly as
+the command does. Relative paths are relative to the file's folder.
+
+:func:`check_config` reports every problem with its key path (``jobs.daily.target:
+no target 'datev-sftp'``), not just the first; :func:`load_config` raises them all
+in one :class:`ConfigError`. Secrets are references (see
+:mod:`paymatch.shell.secrets`); a password in clear is one of the problems.
+"""
+
+from __future__ import annotations
+
+import enum
+from collections.abc import Callable, Mapping
+from pathlib import Path
+from typing import Any, TypeVar
+
+import attrs
+from sqlalchemy.engine import make_url
+from sqlalchemy.exc import ArgumentError
+
+from paymatch.accounting.batch import FORMATS, ExportSettings
+from paymatch.errors import InvalidValueError
+from paymatch.matching import MatchConfig, OpenItemFormat
+from paymatch.settings import read_toml, settings_from_mapping
+from paymatch.shell.schedule import Schedule
+from paymatch.shell.secrets import SecretRef
+
+__all__ = [
+    "AutomationConfig",
+    "ConfigError",
+    "JobKind",
+    "JobSettings",
+    "LogSettings",
+    "MailSecurity",
+    "MailSettings",
+    "SourceSettings",
+    "StoreSettings",
+    "TargetKind",
+    "TargetSettings",
+    "check_config",
+    "load_config",
+]
+
+T = TypeVar("T")
+
+
+class ConfigError(InvalidValueError):
+    """The automation file has problems; ``problems`` lists each with its key path."""
+
+    def __init__(self, source: str, problems: list[InvalidValueError]) -> None:
+        self.problems = problems
+        super().__init__(source, "; ".join(str(problem) for problem in problems))
+
+
+@attrs.frozen
+class StoreSettings:
+    """Where the store is: an SQLAlchemy URL (SQLite file by default, or PostgreSQL).
+
+    The URL carries no password; a PostgreSQL password is a secret reference.
+    """
+
+    url: str = "sqlite:///paymatch.db"
+    password: SecretRef | None = None
+
+    def __attrs_post_init__(self) -> None:
+        try:
+            url = make_url(self.url)
+        except ArgumentError:
+            raise InvalidValueError("store.url", "not a database URL") from None
+        if url.password is not None:
+            raise InvalidValueError(
+                "store.url",
+                "must not contain a password: give store.password = { env = \"NAME\" }",
+            )
+        if url.get_backend_name() not in ("sqlite", "postgresql"):
+            raise InvalidValueError("store.url", "must be sqlite:///FILE or postgresql://...")
+
+
+@attrs.frozen
+class LogSettings:
+    """Daily log files: ``<program> yyyy-mm-dd.log`` and ``<program> debug yyyy-mm-dd.log``."""
+
+    folder: str = "logs"
+    program: str = "paymatch"
+    keep_days: int = 90
+    header: str = ""
+
+    def __attrs_post_init__(self) -> None:
+        if self.keep_days < 1:
+            raise InvalidValueError("logs.keep_days", "must be at least 1")
+
+
+class MailSecurity(enum.StrEnum):
+    """How the SMTP connection is protected."""
+
+    STARTTLS = "starttls"
+    TLS = "tls"
+    NONE = "none"
+
+
+@attrs.frozen
+class MailSettings:
+    """Failure mail over SMTP; ``on_success`` sends a mail after good runs too."""
+
+    host: str
+    sender: str
+    to: tuple[str, ...]
+    port: int = 587
+    security: MailSecurity = MailSecurity.STARTTLS
+    user: str | None = None
+    password: SecretRef | None = None
+    on_success: bool = False
+    timeout: int = 30
+    ca_file: str | None = None
+
+    def __attrs_post_init__(self) -> None:
+        if not self.to:
+            raise InvalidValueError("mail.to", "needs at least one address")
+
+
+class TargetKind(enum.StrEnum):
+    """Where files are fetched from or delivered to."""
+
+    FOLDER = "folder"
+    SFTP = "sftp"
+    FTP = "ftp"
+    FTPS = "ftps"
+
+
+_DEFAULT_PORTS = {TargetKind.SFTP: 22, TargetKind.FTP: 21, TargetKind.FTPS: 21}
+
+
+@attrs.frozen
+class TargetSettings:
+    """A local folder or a folder on an (S)FTP server.
+
+    SFTP verifies the server's host key against ``known_hosts`` (default
+    ``~/.ssh/known_hosts``); ``verify_host_key = false`` must be said explicitly.
+    It logs in with ``key_file`` or ``password``; FTPS uses explicit TLS (AUTH TLS)
+    and verifies the certificate (``ca_file`` for a private CA).
+    """
+
+    kind: TargetKind
+    path: str = "."
+    host: str | None = None
+    port: int | None = None
+    user: str | None = None
+    password: SecretRef | None = None
+    key_file: str | None = None
+    known_hosts: str | None = None
+    verify_host_key: bool = True
+    ca_file: str | None = None
+    timeout: int = 30
+
+    def __attrs_post_init__(self) -> None:
+        remote = self.kind is not TargetKind.FOLDER
+        if remote and not self.host:
+            raise InvalidValueError("host", f"a {self.kind} target needs its host")
+        if not remote and self.host:
+            raise InvalidValueError("host", "a folder target has no host")
+        if self.key_file is not None and self.kind is not TargetKind.SFTP:
+            raise InvalidValueError("key_file", "only for sftp")
+
+    @property
+    def effective_port(self) -> int:
+        """The port to connect to: the given one or the protocol's default."""
+        return self.port or _DEFAULT_PORTS.get(self.kind, 0)
+
+
+@attrs.frozen
+class SourceSettings:
+    """Statement files to import: those matching ``pattern`` in the target's folder.
+
+    After an import a file is moved into ``done`` (or ``failed`` when it could not be
+    read), sub-folders of the target's folder.
+    """
+
+    target: str
+    pattern: str = "*"
+    format: str | None = None
+    done: str = "done"
+    failed: str = "failed"
+
+
+class JobKind(enum.StrEnum):
+    """What a job does; reconcile is import, match and export in one run."""
+
+    IMPORT = "import"
+    MATCH = "match"
+    EXPORT = "export"
+    RECONCILE = "reconcile"
+
+
+@attrs.frozen
+class JobSettings:
+    """One job: its kind, when it runs, and what it reads and writes.
+
+    ``sources`` (import), ``open_items`` (a CSV/JSON file the ERP writes, for match),
+    ``target`` and ``format`` (export; the ``[export]`` table's format by default).
+    Without ``schedule`` the job runs only when started by hand.
+    """
+
+    kind: JobKind
+    schedule: Schedule | None = None
+    sources: tuple[str, ...] = ()
+    open_items: str | None = None
+    target: str | None = None
+    format: str | None = None
+    mail_on_failure: bool = True
+
+    def __attrs_post_init__(self) -> None:
+        imports = self.kind in (JobKind.IMPORT, JobKind.RECONCILE)
+        matches = self.kind in (JobKind.MATCH, JobKind.RECONCILE)
+        exports = self.kind in (JobKind.EXPORT, JobKind.RECONCILE)
+        if imports != bool(self.sources):
+            raise InvalidValueError(
+                "sources", "needs at least one source" if imports else f"not for {self.kind}"
+            )
+        if matches != (self.open_items is not None):
+            raise InvalidValueError(
+                "open_items", "needs the open-items file" if matches else f"not for {self.kind}"
+            )
+        if exports != (self.target is not None):
+            raise InvalidValueError(
+                "target", "needs a target" if exports else f"not for {self.kind}"
+            )
+        if self.format is not None and self.format not in FORMATS:
+            raise InvalidValueError(
+                "format", f"expected one of {', '.join(sorted(FORMATS))}, got {self.format!r}"
+            )
+
+
+@attrs.frozen(kw_only=True)
+class AutomationConfig:
+    """The whole automation file, checked and cross-referenced."""
+
+    base: Path
+    store: StoreSettings = StoreSettings()
+    logs: LogSettings = LogSettings()
+    mail: MailSettings | None = None
+    targets: Mapping[str, TargetSettings] = attrs.field(factory=dict)
+    sources: Mapping[str, SourceSettings] = attrs.field(factory=dict)
+    jobs: Mapping[str, JobSettings] = attrs.field(factory=dict)
+    matching: MatchConfig = MatchConfig()
+    open_items: OpenItemFormat | None = None
+    export: ExportSettings = ExportSettings()
+
+    def path(self, relative: str) -> Path:
+        """A path of the file, resolved against the file's folder (``~`` expanded)."""
+        return self.base / Path(relative).expanduser()
+
+    def job(self, name: str) -> JobSettings:
+        """The job called ``name``; ConfigError listing the known ones otherwise."""
+        if name not in self.jobs:
+            known = ", ".join(sorted(self.jobs)) or "none"
+            raise ConfigError("jobs", [InvalidValueError(f"jobs.{name}", f"no such job ({known})")])
+        return self.jobs[name]
+
+
+_SECTIONS = frozenset(
+    {"store", "logs", "mail", "targets", "sources", "jobs", "matching", "open_items", "export"}
+)
+
+
+class _Collector:
+    """Structures tables one by one, keeping every problem instead of stopping at the first."""
+
+    def __init__(self) -> None:
+        self.problems: list[InvalidValueError] = []
+
+    def one(self, table: object, kind: type[T], prefix: str) -> T | None:
+        return self.call(lambda: settings_from_mapping(_table(table, prefix), kind, prefix=prefix))
+
+    def named(self, table: object, kind: type[T], prefix: str) -> dict[str, T]:
+        found: dict[str, T] = {}
+        for name, entry in _table(table, prefix).items():
+            value = self.one(entry, kind, f"{prefix}.{name}")
+            if value is not None:
+                found[name] = value
+        return found
+
+    def call(self, make: Callable[[], T]) -> T | None:
+        try:
+            return make()
+        except InvalidValueError as error:
+            self.problems.append(error)
+            return None
+
+    def refuse(self, where: str, reason: str) -> None:
+        self.problems.append(InvalidValueError(where, reason))
+
+
+def _table(value: object, where: str) -> dict[str, Any]:
+    if not isinstance(value, dict):
+        raise InvalidValueError(where, "must be a table")
+    return value
+
+
+def check_config(text: str, *, base: Path) -> tuple[AutomationConfig | None, list[InvalidValueError]]:
+    """The configuration of ``text`` and every problem found, each naming its key path."""
+    collect = _Collector()
+    document = collect.call(lambda: read_toml(text))
+    if document is None:
+        return None, collect.problems
+    for unknown in sorted(set(document) - _SECTIONS):
+        collect.refuse(unknown, f"unknown section (known: {', '.join(sorted(_SECTIONS))})")
+    parts: dict[str, Any] = {
+        "store": collect.one(document.get("store", {}), StoreSettings, "store"),
+        "logs": collect.one(document.get("logs", {}), LogSettings, "logs"),
+        "targets": collect.call(
+            lambda: collect.named(document.get("targets", {}), TargetSettings, "targets")
+        ),
+        "sources": collect.call(
+            lambda: collect.named(document.get("sources", {}), SourceSettings, "sources")
+        ),
+        "jobs": collect.call(lambda: collect.named(document.get("jobs", {}), JobSettings, "jobs")),
+        "matching": collect.call(
+            lambda: MatchConfig.from_mapping(_table(document.get("matching", {}), "matching"),
+                                             prefix="matching")
+        ),
+        "export": collect.call(
+            lambda: ExportSettings.from_mapping(_table(document.get("export", {}), "export"))
+        ),
+    }
+    if "mail" in document:
+        parts["mail"] = collect.one(document["mail"], MailSettings, "mail")
+    if "open_items" in document:
+        parts["open_items"] = collect.one(document["open_items"], OpenItemFormat, "open_items")
+    _cross_check(collect, parts, document)
+    if collect.problems:
+        return None, collect.problems
+    return AutomationConfig(base=base, **parts), []
+
+
+def _cross_check(
+    collect: _Collector, parts: Mapping[str, Any], document: Mapping[str, Any]
+) -> None:
+    """Names used in one section must be declared in another (even if that one has problems)."""
+    targets = _declared(document, "targets")
+    sources = _declared(document, "sources")
+    for name, source in (parts["sources"] or {}).items():
+        if source.target not in targets:
+            collect.refuse(f"sources.{name}.target", f"no target {source.target!r}")
+    for name, job in (parts["jobs"] or {}).items():
+        for source in job.sources:
+            if source not in sources:
+                collect.refuse(f"jobs.{name}.sources", f"no source {source!r}")
+        if job.target is not None and job.target not in targets:
+            collect.refuse(f"jobs.{name}.target", f"no target {job.target!r}")
+
+
+def _declared(document: Mapping[str, Any], section: str) -> frozenset[str]:
+    table = document.get(section, {})
+    return frozenset(table) if isinstance(table, dict) else frozenset()
+
+
+def load_config(path: Path) -> AutomationConfig:
+    """The automation file at ``path``; ConfigError with every problem if it has any."""
+    try:
+        text = path.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as error:
+        raise ConfigError(str(path), [InvalidValueError(str(path), f"cannot read: {error}")]) from None
+    config, problems = check_config(text, base=path.resolve().parent)
+    if config is None:
+        raise ConfigError(str(path), problems)
+    return config
+
