@@ -1,0 +1,12 @@
+"""The store: SQLite by default, PostgreSQL for several users; Alembic migrations."""
+
+from paymatch.shell.store.store import (
+    ImportCounts,
+    JobRun,
+    LoadedLedger,
+    PreparedBatch,
+    SaveCounts,
+    Store,
+)
+
+__all__ = ["ImportCounts", "JobRun", "LoadedLedger", "PreparedBatch", "SaveCounts", "Store"]
