@@ -29,7 +29,8 @@ precise classes let a program react to one kind of failure::
           ├── StoreError                       the store is unreachable or not migrated
           ├── InstanceLockedError              another worker holds the single-instance lock
           ├── DeliveryError                    a target refused a connection, upload or listing
-          └── MailError                        the SMTP server refused the mail
+          ├── MailError                        the SMTP server refused the mail
+          └── EventPluginError                 an event listener failed its checks when loaded
 
 Each message says where (the field, the movement id, the item number) and what
 was expected.
@@ -42,6 +43,7 @@ __all__ = [
     "ConflictingMovementError",
     "CurrencyMismatchError",
     "DeliveryError",
+    "EventPluginError",
     "DuplicateAllocationError",
     "ExportError",
     "FormatDetectionError",
@@ -252,3 +254,7 @@ class DeliveryError(ShellError):
 
 class MailError(ShellError):
     """The SMTP server could not be reached or refused the mail."""
+
+
+class EventPluginError(ShellError):
+    """A listener in the entry-point group ``paymatch.events`` failed to load or lacks ``item_paid``."""

@@ -72,6 +72,15 @@ class ExportSettings:
     sie: SieSettings | None = None
     fec: FecSettings | None = None
 
+    def check_format(self, format: str | None = None) -> None:
+        """ExportError if ``format`` (default: :attr:`format`) lacks its own settings table.
+
+        For checking a configuration before a scheduled export fails on it.
+        """
+        name = format or self.format
+        if name in _NEEDS:
+            _needed(getattr(self, name), name, _NEEDS[name])
+
     @classmethod
     def from_mapping(cls, table: Mapping[str, Any], *, prefix: str = "export") -> ExportSettings:
         """The settings a parsed TOML table describes; errors name the key path."""
@@ -141,6 +150,10 @@ def export(
     )
 
 
+#: What each format's own settings table must at least give.
+_NEEDS = {"datev": "consultant_number and client_number", "sie": "company_name", "fec": "siren"}
+
+
 def _needed(value: T | None, section: str, what: str) -> T:
     """The format's settings; without them the export cannot be made, and says what is missing."""
     if value is None:
@@ -152,7 +165,7 @@ def _needed(value: T | None, section: str, what: str) -> T:
 def _datev(
     bookings: Sequence[Booking], settings: ExportSettings, at: dt.datetime
 ) -> Iterator[ExportFile]:
-    datev = _needed(settings.datev, "datev", "consultant_number and client_number")
+    datev = _needed(settings.datev, "datev", _NEEDS["datev"])
     yield from buchungsstapel_files(bookings, datev, generated_at=at)
     if settings.debtors:
         parties = list(_personal_parties(bookings, settings.posting.resolved_chart()))
@@ -177,13 +190,13 @@ def _personal_parties(bookings: Iterable[Booking], chart: Chart) -> Iterator[Par
 def _sie(
     bookings: Sequence[Booking], settings: ExportSettings, at: dt.datetime
 ) -> Iterator[ExportFile]:
-    yield sie_file(bookings, _needed(settings.sie, "sie", "company_name"), generated_at=at)
+    yield sie_file(bookings, _needed(settings.sie, "sie", _NEEDS["sie"]), generated_at=at)
 
 
 def _fec(
     bookings: Sequence[Booking], settings: ExportSettings, at: dt.datetime
 ) -> Iterator[ExportFile]:
-    yield fec_file(bookings, _needed(settings.fec, "fec", "siren"), validated_on=at.date())
+    yield fec_file(bookings, _needed(settings.fec, "fec", _NEEDS["fec"]), validated_on=at.date())
 
 
 def _csv(

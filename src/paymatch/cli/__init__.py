@@ -10,6 +10,14 @@ from __future__ import annotations
 import click
 
 from paymatch._version import __version__
+from paymatch.cli.automation import (
+    config_group,
+    jobs_group,
+    mail_group,
+    store_group,
+    target_group,
+    worker_command,
+)
 from paymatch.cli.export import export_command
 from paymatch.cli.match import match_command
 from paymatch.cli.parse import parse_command
@@ -33,3 +41,9 @@ main.add_command(parse_command)
 main.add_command(match_command)
 main.add_command(reconcile_command)
 main.add_command(export_command)
+main.add_command(worker_command)
+main.add_command(jobs_group)
+main.add_command(target_group)
+main.add_command(mail_group)
+main.add_command(config_group)
+main.add_command(store_group)

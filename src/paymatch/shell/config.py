@@ -23,7 +23,7 @@ from sqlalchemy.engine import make_url
 from sqlalchemy.exc import ArgumentError
 
 from paymatch.accounting.batch import FORMATS, ExportSettings
-from paymatch.errors import InvalidValueError
+from paymatch.errors import ExportError, InvalidValueError
 from paymatch.matching import MatchConfig, OpenItemFormat
 from paymatch.settings import read_toml, settings_from_mapping
 from paymatch.shell.schedule import Schedule
@@ -32,6 +32,7 @@ from paymatch.shell.secrets import SecretRef
 __all__ = [
     "AutomationConfig",
     "ConfigError",
+    "EventSettings",
     "JobKind",
     "JobSettings",
     "LogSettings",
@@ -120,6 +121,19 @@ class MailSettings:
     def __attrs_post_init__(self) -> None:
         if not self.to:
             raise InvalidValueError("mail.to", "needs at least one address")
+
+
+@attrs.frozen
+class EventSettings:
+    """Webhook URLs told (by JSON POST) when an open item becomes fully paid."""
+
+    webhooks: tuple[str, ...] = ()
+    timeout: int = 10
+
+    def __attrs_post_init__(self) -> None:
+        for url in self.webhooks:
+            if not url.startswith(("http://", "https://")):
+                raise InvalidValueError("webhooks", f"expected an http(s) URL, got {url!r}")
 
 
 class TargetKind(enum.StrEnum):
@@ -242,6 +256,7 @@ class AutomationConfig:
     store: StoreSettings = StoreSettings()
     logs: LogSettings = LogSettings()
     mail: MailSettings | None = None
+    events: EventSettings = EventSettings()
     targets: Mapping[str, TargetSettings] = attrs.field(factory=dict)
     sources: Mapping[str, SourceSettings] = attrs.field(factory=dict)
     jobs: Mapping[str, JobSettings] = attrs.field(factory=dict)
@@ -262,7 +277,18 @@ class AutomationConfig:
 
 
 _SECTIONS = frozenset(
-    {"store", "logs", "mail", "targets", "sources", "jobs", "matching", "open_items", "export"}
+    {
+        "store",
+        "logs",
+        "mail",
+        "events",
+        "targets",
+        "sources",
+        "jobs",
+        "matching",
+        "open_items",
+        "export",
+    }
 )
 
 
@@ -311,6 +337,7 @@ def check_config(text: str, *, base: Path) -> tuple[AutomationConfig | None, lis
     parts: dict[str, Any] = {
         "store": collect.one(document.get("store", {}), StoreSettings, "store"),
         "logs": collect.one(document.get("logs", {}), LogSettings, "logs"),
+        "events": collect.one(document.get("events", {}), EventSettings, "events"),
         "targets": collect.call(
             lambda: collect.named(document.get("targets", {}), TargetSettings, "targets")
         ),
@@ -351,6 +378,11 @@ def _cross_check(
                 collect.refuse(f"jobs.{name}.sources", f"no source {source!r}")
         if job.target is not None and job.target not in targets:
             collect.refuse(f"jobs.{name}.target", f"no target {job.target!r}")
+        if job.target is not None and parts["export"] is not None:
+            try:
+                parts["export"].check_format(job.format)
+            except ExportError as error:
+                collect.refuse(f"jobs.{name}.format", str(error))
 
 
 def _declared(document: Mapping[str, Any], section: str) -> frozenset[str]:

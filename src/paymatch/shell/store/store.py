@@ -51,6 +51,7 @@ from paymatch.wire import (
 
 __all__ = [
     "ImportCounts",
+    "batch_file_name",
     "JobRun",
     "LoadedLedger",
     "PreparedBatch",
@@ -466,7 +467,6 @@ class Store:
         A booking id already taken is refused with StoreError: the caller exported
         without the store's list of exported ids.
         """
-        files = tuple((file.name, file.data) for file in batch.files)
         with self.engine.begin() as connection:
             batch_id = connection.execute(
                 sa.insert(schema.export_batches).values(
@@ -478,6 +478,7 @@ class Store:
                     job_run=job_run,
                 )
             ).inserted_primary_key[0]
+            files = tuple((batch_file_name(f.name, batch_id), f.data) for f in batch.files)
             for name, data in files:
                 connection.execute(
                     sa.insert(schema.export_files).values(batch_id=batch_id, name=name, data=data)
@@ -669,6 +670,21 @@ class Store:
                 document=_dumps(converter.unstructure(entry)),
             )
         )
+
+
+def batch_file_name(name: str, batch_id: int) -> str:
+    """The name a batch's file is delivered under: the batch number before the extension.
+
+    Formats name their files by period (``EXTF_Buchungsstapel_20260301_20260331.csv``),
+    so two batches of one month would overwrite each other at the target.
+
+    >>> batch_file_name("EXTF_Buchungsstapel_20260301_20260331.csv", 7)
+    'EXTF_Buchungsstapel_20260301_20260331_batch7.csv'
+    """
+    stem, dot, extension = name.rpartition(".")
+    if not dot:
+        return f"{name}_batch{batch_id}"
+    return f"{stem}_batch{batch_id}.{extension}"
 
 
 def _alembic_config() -> Config:
