@@ -43,8 +43,8 @@ __all__ = [
     "ConflictingMovementError",
     "CurrencyMismatchError",
     "DeliveryError",
-    "EventPluginError",
     "DuplicateAllocationError",
+    "EventPluginError",
     "ExportError",
     "FormatDetectionError",
     "InstanceLockedError",
@@ -257,4 +257,4 @@ class MailError(ShellError):
 
 
 class EventPluginError(ShellError):
-    """A listener in the entry-point group ``paymatch.events`` failed to load or lacks ``item_paid``."""
+    """An ``paymatch.events`` entry point failed to load or lacks ``item_paid``."""

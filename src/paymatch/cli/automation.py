@@ -25,7 +25,14 @@ if TYPE_CHECKING:
     from paymatch.shell.jobs import JobRunner
     from paymatch.shell.store import Store
 
-__all__ = ["config_group", "jobs_group", "mail_group", "store_group", "target_group", "worker_command"]
+__all__ = [
+    "config_group",
+    "jobs_group",
+    "mail_group",
+    "store_group",
+    "target_group",
+    "worker_command",
+]
 
 #: Exit status when another process holds the single-instance lock.
 EXIT_LOCKED = 3
@@ -224,8 +231,10 @@ def _schedule_text(schedule: Any) -> str:
         Frequency.MONTHLY: f"monthly on day {schedule.day}",
     }[every]
     if schedule.at is not None:
-        parts += f" at {schedule.at:%H:%M}" if schedule.until is None else (
-            f" {schedule.at:%H:%M}-{schedule.until:%H:%M}"
+        parts += (
+            f" at {schedule.at:%H:%M}"
+            if schedule.until is None
+            else (f" {schedule.at:%H:%M}-{schedule.until:%H:%M}")
         )
     if schedule.weekdays and every is not Frequency.WEEKLY:
         parts += " on " + ", ".join(day.value for day in schedule.weekdays)

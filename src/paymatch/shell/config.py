@@ -75,7 +75,7 @@ class StoreSettings:
         if url.password is not None:
             raise InvalidValueError(
                 "store.url",
-                "must not contain a password: give store.password = { env = \"NAME\" }",
+                'must not contain a password: give store.password = { env = "NAME" }',
             )
         if url.get_backend_name() not in ("sqlite", "postgresql"):
             raise InvalidValueError("store.url", "must be sqlite:///FILE or postgresql://...")
@@ -121,6 +121,8 @@ class MailSettings:
     def __attrs_post_init__(self) -> None:
         if not self.to:
             raise InvalidValueError("mail.to", "needs at least one address")
+        if (self.user is None) != (self.password is None):
+            raise InvalidValueError("mail.password", "user and password go together")
 
 
 @attrs.frozen
@@ -260,13 +262,26 @@ class AutomationConfig:
     targets: Mapping[str, TargetSettings] = attrs.field(factory=dict)
     sources: Mapping[str, SourceSettings] = attrs.field(factory=dict)
     jobs: Mapping[str, JobSettings] = attrs.field(factory=dict)
-    matching: MatchConfig = MatchConfig()
+    matching: MatchConfig = attrs.field(factory=MatchConfig)
     open_items: OpenItemFormat | None = None
-    export: ExportSettings = ExportSettings()
+    export: ExportSettings = attrs.field(factory=ExportSettings)
 
     def path(self, relative: str) -> Path:
         """A path of the file, resolved against the file's folder (``~`` expanded)."""
         return self.base / Path(relative).expanduser()
+
+    def secrets(self) -> list[tuple[str, SecretRef]]:
+        """Every secret reference of the file, with its owner (``target 'bank' password``)."""
+        found = [
+            (f"target {name!r} password", target.password)
+            for name, target in self.targets.items()
+            if target.password is not None
+        ]
+        if self.mail is not None and self.mail.password is not None:
+            found.append(("mail password", self.mail.password))
+        if self.store.password is not None:
+            found.append(("store password", self.store.password))
+        return found
 
     def job(self, name: str) -> JobSettings:
         """The job called ``name``; ConfigError listing the known ones otherwise."""
@@ -326,7 +341,9 @@ def _table(value: object, where: str) -> dict[str, Any]:
     return value
 
 
-def check_config(text: str, *, base: Path) -> tuple[AutomationConfig | None, list[InvalidValueError]]:
+def check_config(
+    text: str, *, base: Path
+) -> tuple[AutomationConfig | None, list[InvalidValueError]]:
     """The configuration of ``text`` and every problem found, each naming its key path."""
     collect = _Collector()
     document = collect.call(lambda: read_toml(text))
@@ -346,8 +363,9 @@ def check_config(text: str, *, base: Path) -> tuple[AutomationConfig | None, lis
         ),
         "jobs": collect.call(lambda: collect.named(document.get("jobs", {}), JobSettings, "jobs")),
         "matching": collect.call(
-            lambda: MatchConfig.from_mapping(_table(document.get("matching", {}), "matching"),
-                                             prefix="matching")
+            lambda: MatchConfig.from_mapping(
+                _table(document.get("matching", {}), "matching"), prefix="matching"
+            )
         ),
         "export": collect.call(
             lambda: ExportSettings.from_mapping(_table(document.get("export", {}), "export"))
@@ -391,13 +409,20 @@ def _declared(document: Mapping[str, Any], section: str) -> frozenset[str]:
 
 
 def load_config(path: Path) -> AutomationConfig:
-    """The automation file at ``path``; ConfigError with every problem if it has any."""
+    """The automation file at ``path``; ConfigError with every problem if it has any.
+
+    The secrets it names that are set are read at once, so that no log line written
+    afterwards can contain one (see :func:`~paymatch.shell.secrets.redact`).
+    """
     try:
         text = path.read_text(encoding="utf-8")
     except (OSError, UnicodeDecodeError) as error:
-        raise ConfigError(str(path), [InvalidValueError(str(path), f"cannot read: {error}")]) from None
+        raise ConfigError(
+            str(path), [InvalidValueError(str(path), f"cannot read: {error}")]
+        ) from None
     config, problems = check_config(text, base=path.resolve().parent)
     if config is None:
         raise ConfigError(str(path), problems)
+    for owner, secret in config.secrets():
+        secret.remember(owner)
     return config
-

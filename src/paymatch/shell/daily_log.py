@@ -38,9 +38,7 @@ class DailyLog:
         self.program = program
         self.header = header
         self.clock = clock
-        self._name = re.compile(
-            rf"{re.escape(program)}(?: debug)? (\d{{4}}-\d{{2}}-\d{{2}})\.log"
-        )
+        self._name = re.compile(rf"{re.escape(program)}(?: debug)? (\d{{4}}-\d{{2}}-\d{{2}})\.log")
 
     def path(self, day: dt.date, *, debug: bool = False) -> Path:
         """The file of ``day``: ``<program> yyyy-mm-dd.log`` or ``<program> debug ...``."""
@@ -54,7 +52,7 @@ class DailyLog:
     def prune(self, keep_days: int) -> list[Path]:
         """Remove this program's logs of days more than ``keep_days`` ago; return them."""
         oldest = self.clock().astimezone().date() - dt.timedelta(days=keep_days)
-        removed = []
+        removed: list[Path] = []
         if not self.folder.is_dir():
             return removed
         for path in sorted(self.folder.iterdir()):

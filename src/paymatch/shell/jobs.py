@@ -177,7 +177,9 @@ class JobRunner:
         items = read_open_items(path.read_bytes(), source=str(path), format=self.config.open_items)
         now = self.clock()
         added, updated = self.store.save_open_items(items, at=now)
-        section.info(f"open items from {path.name}: {len(items)} listed, {added} new, {updated} changed")
+        section.info(
+            f"open items from {path.name}: {len(items)} listed, {added} new, {updated} changed"
+        )
         loaded = self.store.load()
         ledger = loaded.ledger
         listed = self.store.listed_items()
@@ -231,7 +233,9 @@ class JobRunner:
             already_exported=self.store.exported_booking_ids(),
         )
         if batch.empty:
-            section.info(f"export ({batch.format}): nothing new ({batch.already_exported} exported before)")
+            section.info(
+                f"export ({batch.format}): nothing new ({batch.already_exported} exported before)"
+            )
             return
         prepared = self.store.prepare_batch(
             batch, job=job, target=target, format=batch.format, at=now, job_run=run_id
@@ -260,7 +264,9 @@ class JobRunner:
             failures = tell(self.listeners, ItemPaid(item, paid_at))
             if failures:
                 for failure in failures:
-                    section.warning(f"item {item.number} paid: not told to {failure}; again next run")
+                    section.warning(
+                        f"item {item.number} paid: not told to {failure}; again next run"
+                    )
                 continue
             self.store.mark_notified(item.number, at=self.clock())
             counts["items_notified"] += 1
@@ -289,7 +295,9 @@ class JobRunner:
             send(settings, message, base=self.config.base)
         except (MailError, PaymatchError) as error:
             level = "ERROR" if failed else "WARNING"
-            self.log.write_line(f"{level:<7} the mail about job {name} was not sent: {redact(str(error))}")
+            self.log.write_line(
+                f"{level:<7} the mail about job {name} was not sent: {redact(str(error))}"
+            )
 
 
 def _shown(counts: Counter[str] | dict[str, int]) -> str:

@@ -9,7 +9,6 @@ raises :class:`~paymatch.errors.MailError`; the password never appears in it.
 from __future__ import annotations
 
 import smtplib
-import socket
 import ssl
 from email.message import EmailMessage
 from pathlib import Path
@@ -42,6 +41,16 @@ def compose(
     return message
 
 
+def _login(smtp: smtplib.SMTP, user: str, password: str) -> None:
+    """Log in with PLAIN where offered (one attempt, a clear refusal), else what smtplib picks."""
+    smtp.ehlo_or_helo_if_needed()
+    if "plain" in smtp.esmtp_features.get("auth", "").lower().split():
+        smtp.user, smtp.password = user, password
+        smtp.auth("PLAIN", smtp.auth_plain)
+    else:
+        smtp.login(user, password)
+
+
 def send(settings: MailSettings, message: EmailMessage, *, base: Path) -> None:
     """Send ``message`` through the configured server; MailError saying why not."""
     where = f"mail server {settings.host}:{settings.port}"
@@ -61,7 +70,7 @@ def send(settings: MailSettings, message: EmailMessage, *, base: Path) -> None:
             if settings.security is MailSecurity.STARTTLS:
                 smtp.starttls(context=context)
             if settings.user is not None:
-                smtp.login(settings.user, password or "")
+                _login(smtp, settings.user, password or "")
             smtp.send_message(message)
     except smtplib.SMTPAuthenticationError:
         raise MailError(f"{where}: login refused for user {settings.user!r}") from None
@@ -71,5 +80,5 @@ def send(settings: MailSettings, message: EmailMessage, *, base: Path) -> None:
         raise MailError(f"{where}: refused: {redact(str(error))}") from None
     except ssl.SSLError as error:
         raise MailError(f"{where}: TLS failed: {error.reason or error}") from None
-    except (OSError, socket.timeout) as error:
+    except (TimeoutError, OSError) as error:
         raise MailError(f"{where}: cannot connect: {error}") from None

@@ -59,7 +59,7 @@ class Weekday(enum.StrEnum):
     SUN = "sun"
 
     @property
-    def index(self) -> int:
+    def number(self) -> int:
         """Monday 0 ... Sunday 6, as :meth:`datetime.date.weekday`."""
         return list(Weekday).index(self)
 
@@ -117,7 +117,9 @@ class Schedule:
             if self.at is not None and self.until is not None and self.until < self.at:
                 raise InvalidValueError("Schedule.until", "must not be before at")
         elif self.until is not None:
-            raise InvalidValueError("Schedule.until", f"only for minutes or hourly, not {self.every}")
+            raise InvalidValueError(
+                "Schedule.until", f"only for minutes or hourly, not {self.every}"
+            )
         if self.every is Frequency.WEEKLY and not self.weekdays:
             raise InvalidValueError("Schedule.weekdays", "weekly needs at least one weekday")
         if self.every is Frequency.MONTHLY and self.weekdays:
@@ -183,7 +185,7 @@ class Schedule:
         first = after.astimezone(self.zone).date() - dt.timedelta(days=1)
         if self.start is not None:
             first = max(first, self.start)
-        days = [day.index for day in self.weekdays] or None
+        days = [day.number for day in self.weekdays] or None
         begin = dt.datetime.combine(first, dt.time(0, 0))
         if self.every is Frequency.MONTHLY:
             assert self.day is not None

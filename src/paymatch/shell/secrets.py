@@ -20,6 +20,7 @@ the CLI's output all pass through it.
 
 from __future__ import annotations
 
+import contextlib
 import os
 import threading
 
@@ -60,7 +61,7 @@ class SecretRef:
 
     def __attrs_post_init__(self) -> None:
         if (self.env is None) == (self.keyring is None):
-            raise ValueError("a secret is { env = \"NAME\" } or { keyring = \"service\", user = ... }")
+            raise ValueError('a secret is { env = "NAME" } or { keyring = "service", user = ... }')
         if self.keyring is not None and not self.user:
             raise ValueError("a keyring secret needs its user name")
 
@@ -87,16 +88,21 @@ class SecretRef:
         remember_secret(value)
         return value
 
+    def remember(self, owner: str) -> None:
+        """Read the secret for :func:`redact` if it is set; a missing one is no error here."""
+        with contextlib.suppress(SecretError):
+            self.reveal(owner)
+
 
 def _structure(value: object, _: type) -> SecretRef:
     """A secret reference from TOML; a plain string is refused without repeating it."""
     if isinstance(value, str):
         raise ValueError(
-            "a secret is never written in the job file: give { env = \"NAME\" } "
-            "or { keyring = \"service\", user = \"name\" }"
+            'a secret is never written in the job file: give { env = "NAME" } '
+            'or { keyring = "service", user = "name" }'
         )
     if not isinstance(value, dict) or not set(value) <= {"env", "keyring", "user"}:
-        raise ValueError("expected { env = \"NAME\" } or { keyring = \"service\", user = \"name\" }")
+        raise ValueError('expected { env = "NAME" } or { keyring = "service", user = "name" }')
     if not all(isinstance(part, str) for part in value.values()):
         raise ValueError("the names of a secret's place are strings")
     return SecretRef(**value)

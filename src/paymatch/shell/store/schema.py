@@ -32,14 +32,15 @@ __all__ = [
 ]
 
 
-
 class UtcDateTime(sa.TypeDecorator[dt.datetime]):
     """An aware datetime, stored as naive UTC (SQLite keeps no zone) and read back aware."""
 
     impl = sa.DateTime
     cache_ok = True
 
-    def process_bind_param(self, value: dt.datetime | None, dialect: sa.Dialect) -> dt.datetime | None:
+    def process_bind_param(
+        self, value: dt.datetime | None, dialect: sa.Dialect
+    ) -> dt.datetime | None:
         if value is None:
             return None
         if value.tzinfo is None:

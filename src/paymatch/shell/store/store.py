@@ -51,12 +51,12 @@ from paymatch.wire import (
 
 __all__ = [
     "ImportCounts",
-    "batch_file_name",
     "JobRun",
     "LoadedLedger",
     "PreparedBatch",
     "SaveCounts",
     "Store",
+    "batch_file_name",
 ]
 
 _MIGRATIONS = Path(__file__).resolve().parent / "migrations"
@@ -229,18 +229,20 @@ class Store:
                 row.movement_id
                 for row in connection.execute(sa.select(schema.movements.c.movement_id))
             }
-            import_id = connection.execute(
-                sa.insert(schema.imports).values(
-                    source=source,
-                    file_name=file_name,
-                    sha256=sha256,
-                    imported_at=at,
-                    statements=len(statements),
-                    movements_new=sum(m.movement_id not in known_ids for m in changed),
-                    movements_updated=sum(m.movement_id in known_ids for m in changed),
-                    job_run=job_run,
+            import_id = _new_id(
+                connection.execute(
+                    sa.insert(schema.imports).values(
+                        source=source,
+                        file_name=file_name,
+                        sha256=sha256,
+                        imported_at=at,
+                        statements=len(statements),
+                        movements_new=sum(m.movement_id not in known_ids for m in changed),
+                        movements_updated=sum(m.movement_id in known_ids for m in changed),
+                        job_run=job_run,
+                    )
                 )
-            ).inserted_primary_key[0]
+            )
             self._add_accounts(connection, statements, at)
             for statement in statements:
                 header = statement_to_json(statement)
@@ -374,7 +376,9 @@ class Store:
             )
         return LoadedLedger(
             ledger=ledger,
-            movement_documents={m.movement_id: text for m, text in zip(movements, documents, strict=True)},
+            movement_documents={
+                m.movement_id: text for m, text in zip(movements, documents, strict=True)
+            },
             allocation_ids=frozenset(a.allocation_id for a in ledger.allocations),
             log_entries=len(ledger.log_book),
         )
@@ -419,7 +423,9 @@ class Store:
                 self._log(connection, entry, job_run)
             for number in paid:
                 exists = connection.execute(
-                    sa.select(schema.paid_items.c.number).where(schema.paid_items.c.number == number)
+                    sa.select(schema.paid_items.c.number).where(
+                        schema.paid_items.c.number == number
+                    )
                 ).first()
                 if exists is None:
                     connection.execute(
@@ -468,16 +474,18 @@ class Store:
         without the store's list of exported ids.
         """
         with self.engine.begin() as connection:
-            batch_id = connection.execute(
-                sa.insert(schema.export_batches).values(
-                    job=job,
-                    target=target,
-                    format=format,
-                    generated_at=at,
-                    state="prepared",
-                    job_run=job_run,
+            batch_id = _new_id(
+                connection.execute(
+                    sa.insert(schema.export_batches).values(
+                        job=job,
+                        target=target,
+                        format=format,
+                        generated_at=at,
+                        state="prepared",
+                        job_run=job_run,
+                    )
                 )
-            ).inserted_primary_key[0]
+            )
             files = tuple((batch_file_name(f.name, batch_id), f.data) for f in batch.files)
             for name, data in files:
                 connection.execute(
@@ -493,7 +501,7 @@ class Store:
                 raise StoreError(
                     f"store: export batch of job {job!r} repeats bookings already exported"
                 ) from None
-        return PreparedBatch(int(batch_id), job, target, files)
+        return PreparedBatch(batch_id, job, target, files)
 
     def undelivered_batches(self, target: str) -> tuple[PreparedBatch, ...]:
         """Batches for ``target`` prepared but not delivered, oldest first."""
@@ -514,7 +522,9 @@ class Store:
                     .order_by(schema.export_files.c.name)
                 ).all()
                 found.append(
-                    PreparedBatch(batch.id, batch.job, target, tuple((f.name, f.data) for f in files))
+                    PreparedBatch(
+                        batch.id, batch.job, target, tuple((f.name, f.data) for f in files)
+                    )
                 )
         return tuple(found)
 
@@ -553,7 +563,7 @@ class Store:
                     pid=pid,
                 )
             )
-            return int(result.inserted_primary_key[0])
+            return _new_id(result)
 
     def finish_run(
         self,
@@ -699,6 +709,13 @@ def _sqlite_pragmas(connection: Any, _: object) -> None:
     cursor.execute("PRAGMA foreign_keys = ON")
     cursor.execute("PRAGMA busy_timeout = 30000")
     cursor.close()
+
+
+def _new_id(result: sa.CursorResult[Any]) -> int:
+    """The primary key an INSERT made."""
+    key = result.inserted_primary_key
+    assert key is not None
+    return int(key[0])
 
 
 def _next_sequence(connection: sa.Connection, table: sa.Table) -> int:

@@ -35,7 +35,9 @@ class FolderTarget:
         """Nothing to close for a folder."""
 
     def _fail(self, what: str, error: OSError) -> DeliveryError:
-        return DeliveryError(f"target {self.name!r} ({self.path}): {what}: {error.strerror or error}")
+        return DeliveryError(
+            f"target {self.name!r} ({self.path}): {what}: {error.strerror or error}"
+        )
 
     def list(self, pattern: str) -> list[str]:
         """The matching files in the folder (sub-folders are not files)."""

@@ -7,6 +7,7 @@ clear over the network; use it only inside a trusted network.
 
 from __future__ import annotations
 
+import contextlib
 import ftplib
 import io
 import posixpath
@@ -144,10 +145,8 @@ class FtpTarget:
         session = self._session
         target = self._absolute(folder)
         try:
-            try:
+            with contextlib.suppress(ftplib.error_perm):  # it exists, or the rename says why
                 session.mkd(target)
-            except ftplib.error_perm:
-                pass  # it exists (or cannot be made: the rename below says so)
             self._replace(self._absolute(name), posixpath.join(target, name))
         except _FAILURES as error:
             raise self._fail(f"cannot move {name} into {folder}", error) from None

@@ -8,9 +8,9 @@ agents and default keys are not tried, so what the job file says is what is used
 
 from __future__ import annotations
 
+import contextlib
 import io
 import posixpath
-import socket
 import stat
 from pathlib import Path
 from types import TracebackType
@@ -95,6 +95,11 @@ class SftpTarget:
             ) from None
         except paramiko.SSHException as error:
             client.close()
+            if "not found in known_hosts" in str(error):
+                raise DeliveryError(
+                    f"{self._where()}: the server's host key is not in {self._known_hosts}: "
+                    "refused (check its fingerprint, then add it, e.g. with ssh-keyscan)"
+                ) from None
             raise DeliveryError(f"{self._where()}: {_reason(error)}") from None
         except OSError as error:
             client.close()
@@ -132,7 +137,7 @@ class SftpTarget:
         """The matching regular files in the folder."""
         try:
             entries = self._session.listdir_attr(self.folder)
-        except (OSError, paramiko.SSHException, socket.timeout) as error:
+        except (TimeoutError, OSError, paramiko.SSHException) as error:
             raise self._fail("cannot list the folder", error) from None
         return matching(
             [e.filename for e in entries if e.st_mode is not None and stat.S_ISREG(e.st_mode)],
@@ -144,7 +149,7 @@ class SftpTarget:
         buffer = io.BytesIO()
         try:
             self._session.getfo(self._absolute(name), buffer)
-        except (OSError, paramiko.SSHException, socket.timeout) as error:
+        except (TimeoutError, OSError, paramiko.SSHException) as error:
             raise self._fail(f"cannot read {name}", error) from None
         return buffer.getvalue()
 
@@ -158,7 +163,7 @@ class SftpTarget:
             except FileNotFoundError:
                 session.mkdir(target)
             self._replace(self._absolute(name), posixpath.join(target, name))
-        except (OSError, paramiko.SSHException, socket.timeout) as error:
+        except (TimeoutError, OSError, paramiko.SSHException) as error:
             raise self._fail(f"cannot move {name} into {folder}", error) from None
 
     def upload(self, name: str, data: bytes) -> None:
@@ -167,7 +172,7 @@ class SftpTarget:
         try:
             self._session.putfo(io.BytesIO(data), temporary, file_size=len(data), confirm=True)
             self._replace(temporary, self._absolute(name))
-        except (OSError, paramiko.SSHException, socket.timeout) as error:
+        except (TimeoutError, OSError, paramiko.SSHException) as error:
             raise self._fail(f"cannot upload {name}", error) from None
 
     def _replace(self, source: str, destination: str) -> None:
@@ -176,10 +181,8 @@ class SftpTarget:
         try:
             session.posix_rename(source, destination)
         except OSError:
-            try:
+            with contextlib.suppress(FileNotFoundError):
                 session.remove(destination)
-            except FileNotFoundError:
-                pass
             session.rename(source, destination)
 
     def test(self) -> str:
@@ -202,4 +205,3 @@ def _reason(error: Exception) -> str:
     if isinstance(error, PermissionError):
         return "permission denied"
     return str(error) or type(error).__name__
-
