@@ -244,6 +244,8 @@ class JobSettings:
             raise InvalidValueError(
                 "target", "needs a target" if exports else f"not for {self.kind}"
             )
+        if self.format is not None and not exports:
+            raise InvalidValueError("format", f"the export format is not for {self.kind}")
         if self.format is not None and self.format not in FORMATS:
             raise InvalidValueError(
                 "format", f"expected one of {', '.join(sorted(FORMATS))}, got {self.format!r}"
