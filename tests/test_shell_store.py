@@ -100,7 +100,8 @@ def test_the_same_and_an_overlapping_statement_add_no_duplicates(store: Store) -
     assert (again.new, again.known) == (0, 2)
     assert (overlap.new, overlap.known) == (1, 1)
     assert [m.transaction_id for m in store.load().ledger.movements] == ["TX-1", "TX-2", "TX-3"]
-    assert store.was_imported("a") and not store.was_imported("c")
+    assert store.was_imported("a")
+    assert not store.was_imported("c")
 
 
 def test_a_pending_booking_that_completed_is_updated(store: Store) -> None:
@@ -193,7 +194,8 @@ def test_runs_of_a_dead_process_are_marked_failed(store: Store) -> None:
     assert store.interrupt_stale_runs(at=AT) == 1
     (recorded,) = store.runs("daily")
     assert (recorded.run_id, recorded.status) == (run, "failed")
-    assert recorded.error is not None and "interrupted" in recorded.error
+    assert recorded.error is not None
+    assert "interrupted" in recorded.error
 
 
 @settings(max_examples=25, suppress_health_check=[HealthCheck.too_slow])
