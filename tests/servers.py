@@ -163,6 +163,13 @@ def sftp_server(
         async def stop() -> None:
             acceptor.close()
             await acceptor.wait_closed()
+            # let connections a client dropped (a refused host key) finish closing
+            for _ in range(50):
+                others = [t for t in asyncio.all_tasks() if t is not asyncio.current_task()]
+                if not others:
+                    break
+                await asyncio.sleep(0.02)
+            await asyncio.sleep(0.05)
 
         runner.call(stop())
         runner.close()

@@ -117,7 +117,7 @@ def test_sftp_refuses_an_unknown_or_changed_host_key_and_a_bad_login(tmp_path: P
         unknown.write_text("", encoding="ascii")
         options = {"host": LOOPBACK, "port": server.port, "user": USER, "folder": "/"}
         with (
-            pytest.raises(DeliveryError, match="host key is not in .*empty_known_hosts: refused"),
+            pytest.raises(DeliveryError, match=r"host key is not in .*empty_known_hosts: refused"),
             SftpTarget("bank", password=PASSWORD, known_hosts=unknown, **options),  # type: ignore[arg-type]
         ):
             pass
