@@ -128,7 +128,12 @@ def sftp_server(
         key.write_private_key(str(client_key))
         authorized = asyncssh.import_authorized_keys(key.export_public_key("openssh").decode())
 
+    connections: list[asyncssh.SSHServerConnection] = []
+
     class Server(asyncssh.SSHServer):
+        def connection_made(self, connection: asyncssh.SSHServerConnection) -> None:
+            connections.append(connection)
+
         def begin_auth(self, username: str) -> bool:
             return True
 
@@ -163,13 +168,10 @@ def sftp_server(
         async def stop() -> None:
             acceptor.close()
             await acceptor.wait_closed()
-            # let connections a client dropped (a refused host key) finish closing
-            for _ in range(50):
-                others = [t for t in asyncio.all_tasks() if t is not asyncio.current_task()]
-                if not others:
-                    break
-                await asyncio.sleep(0.02)
-            await asyncio.sleep(0.05)
+            for connection in connections:  # also those a client dropped (a refused host key)
+                connection.abort()
+                await connection.wait_closed()
+            await asyncio.sleep(0.05)  # let the transports' close callbacks run
 
         runner.call(stop())
         runner.close()

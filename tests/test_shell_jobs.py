@@ -1,0 +1,219 @@
+"""Jobs end to end: a daily reconcile from an SFTP folder to another, DATEV, failure mail,
+daily logs, run history, events, and secrets that never show."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from collections.abc import Iterator
+from pathlib import Path
+
+import attrs
+import pytest
+from click.testing import CliRunner, Result
+
+from paymatch.cli import main
+from paymatch.shell.config import load_config
+from paymatch.shell.daily_log import DailyLog
+from paymatch.shell.events import ItemPaid
+from paymatch.shell.jobs import JobRunner
+from paymatch.shell.runtime import open_store
+from tests.servers import LOOPBACK, WebhookReceiver, sftp_server, smtp_server, tls_certificate
+from tests.shell_setup import write_shop
+
+SFTP_PASSWORD = "sftp-secret-Xq81-zz"
+MAIL_PASSWORD = "mail-secret-Pw77-yy"
+SECRETS = (SFTP_PASSWORD, MAIL_PASSWORD)
+
+
+@attrs.define
+class Shop:
+    """The shop's job file, the SFTP root it exchanges files in, and the mail server."""
+
+    config: Path
+    sftp_root: Path
+    mails: list[object]
+
+    def run(self, *args: str) -> Result:
+        return CliRunner().invoke(main, [*args, "--config", str(self.config)])
+
+    def logs(self) -> dict[str, str]:
+        folder = self.config.parent / "logs"
+        return {path.name: path.read_text(encoding="utf-8") for path in folder.iterdir()}
+
+
+@pytest.fixture
+def shop(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Shop]:
+    monkeypatch.setenv("PAYMATCH_TEST_SFTP_PASSWORD", SFTP_PASSWORD)
+    monkeypatch.setenv("PAYMATCH_TEST_MAIL_PASSWORD", MAIL_PASSWORD)
+    root = tmp_path / "sftp"
+    (root / "datev").mkdir(parents=True)
+    cert, key = tls_certificate(tmp_path)
+    with (
+        sftp_server(root, user="shop", password=SFTP_PASSWORD) as sftp,
+        smtp_server(tls=(cert, key), user="paymatch", password=MAIL_PASSWORD) as smtp,
+    ):
+        (tmp_path / "known_hosts").write_text(sftp.known_hosts_line(), encoding="ascii")
+        remote = f"""
+host = "{LOOPBACK}"
+port = {sftp.port}
+user = "shop"
+password = {{ env = "PAYMATCH_TEST_SFTP_PASSWORD" }}
+known_hosts = "known_hosts"
+"""
+        targets = (
+            f'[targets.bank]\nkind = "sftp"\npath = "/bank"\n{remote}\n'
+            f'[targets.accounting]\nkind = "sftp"\npath = "/datev"\n{remote}'
+        )
+        mail = f"""
+[mail]
+host = "{LOOPBACK}"
+port = {smtp.port}
+security = "starttls"
+user = "paymatch"
+password = {{ env = "PAYMATCH_TEST_MAIL_PASSWORD" }}
+sender = "paymatch@shop.example"
+to = ["accounting@shop.example"]
+ca_file = "{cert.name}"
+"""
+        config = write_shop(tmp_path, targets=targets, extra=mail, bank=root / "bank")
+        yield Shop(config, root, smtp.messages)  # type: ignore[arg-type]
+
+
+def test_daily_reconcile_from_sftp_to_sftp(shop: Shop) -> None:
+    first = shop.run("jobs", "run", "daily")
+    assert first.exit_code == 0, first.output
+    assert "daily succeeded" in first.output
+    bank = shop.sftp_root / "bank"
+    assert sorted(p.name for p in (bank / "done").iterdir()) == [
+        "statement.camt053.xml",
+        "statement.mt940",
+    ]
+    (export,) = (shop.sftp_root / "datev").iterdir()
+    assert export.name.startswith("EXTF_Buchungsstapel_")
+    assert export.name.endswith("_batch1.csv")
+    assert export.read_bytes().startswith(b'"EXTF";700;21;"Buchungsstapel"')
+    assert shop.mails == []  # success sends nothing
+
+    logs = shop.logs()
+    day = next(name for name in logs if "debug" not in name)
+    assert day.startswith("paymatch ") and day.endswith(".log")
+    text = logs[day]
+    assert text.startswith("# paymatch log of ")
+    assert "# Example shop, client 1" in text
+    assert "start of job daily (reconcile), run 1" in text
+    assert "end of job daily (reconcile), run 1: succeeded" in text
+    assert "ERROR" not in text
+
+    second = shop.run("jobs", "run", "daily")
+    assert second.exit_code == 0, second.output
+    assert len(list((shop.sftp_root / "datev").iterdir())) == 1  # nothing new, no new file
+    history = shop.run("jobs", "history", "--output", "json")
+    runs = json.loads(history.output)["runs"]
+    assert [(run["run"], run["status"]) for run in runs] == [(2, "succeeded"), (1, "succeeded")]
+    assert runs[1]["counts"]["movements_new"] == 14
+    assert runs[1]["counts"]["bookings_exported"] > 0
+    assert runs[0]["counts"].get("bookings_exported", 0) == 0
+    listed = json.loads(shop.run("jobs", "list", "--output", "json").output)["jobs"]
+    daily = next(job for job in listed if job["job"] == "daily")
+    assert daily["schedule"] == "daily at 06:30 (Europe/Berlin)"
+    assert daily["last_run"]["status"] == "succeeded"
+    assert daily["next_run"].endswith(("06:30:00+01:00", "06:30:00+02:00"))
+
+
+def test_a_failed_run_mails_its_log_and_moves_the_bad_file_aside(shop: Shop) -> None:
+    (shop.sftp_root / "bank" / "statement.broken.xml").write_bytes(b"<Document><BkToCstmr")
+    result = shop.run("jobs", "run", "daily")
+    assert result.exit_code == 1
+    assert "daily failed" in result.output
+    assert (shop.sftp_root / "bank" / "failed" / "statement.broken.xml").exists()
+    assert len(list((shop.sftp_root / "bank" / "done").iterdir())) == 2  # the others imported
+    (mail,) = shop.mails
+    assert mail["Subject"] == "paymatch: job daily failed"  # type: ignore[index]
+    parts = {part.get_filename(): part for part in mail.walk()}  # type: ignore[attr-defined]
+    attached = next(name for name in parts if name and name.endswith("daily.log"))
+    log_text = parts[attached].get_payload(decode=True).decode("utf-8")
+    assert "ERROR" in log_text
+    assert "statement.broken.xml" in log_text
+    assert "end of job daily (reconcile), run 1: failed" in log_text
+    (run,) = json.loads(shop.run("jobs", "history", "--output", "json").output)["runs"]
+    assert run["status"] == "failed"
+    assert "statement.broken.xml" in run["error"]
+
+
+def test_target_and_mail_tests(shop: Shop) -> None:
+    target = shop.run("target", "test", "accounting")
+    assert target.exit_code == 0, target.output
+    assert "host key verified, writable" in target.output
+    mail = shop.run("mail", "test")
+    assert mail.exit_code == 0, mail.output
+    assert [m["Subject"] for m in shop.mails] == ["paymatch: test mail"]  # type: ignore[index]
+    missing = shop.run("target", "test", "nowhere")
+    assert missing.exit_code == 1
+    assert "no target 'nowhere'" in missing.output
+
+
+def test_secrets_never_appear_in_logs_output_or_help(shop: Shop) -> None:
+    (shop.sftp_root / "bank" / "statement.broken.xml").write_bytes(b"garbage")
+    outputs = [
+        shop.run("jobs", "run", "daily").output,
+        shop.run("target", "test", "bank").output,
+        shop.run("mail", "test").output,
+        shop.run("jobs", "history").output,
+        shop.run("jobs", "list").output,
+    ]
+    for command in ("worker", "jobs", "target", "mail", "config", "store"):
+        outputs.append(CliRunner().invoke(main, [command, "--help"]).output)
+    outputs.extend(shop.logs().values())
+    outputs.extend(str(message) for message in shop.mails)
+    assert len(shop.mails) == 2  # the failure mail and the test mail
+    for secret in SECRETS:
+        assert all(secret not in text for text in outputs), secret
+
+
+def test_a_wrong_password_fails_the_run_without_showing_it(
+    shop: Shop, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("PAYMATCH_TEST_SFTP_PASSWORD", "not-the-password-55")
+    result = shop.run("jobs", "run", "import")
+    assert result.exit_code == 1
+    assert "login refused" in "".join(shop.logs().values())
+    assert all("not-the-password-55" not in text for text in shop.logs().values())
+
+
+class Recorder:
+    """An event listener as an embedding service would register it."""
+
+    def __init__(self) -> None:
+        self.events: list[ItemPaid] = []
+
+    def item_paid(self, event: ItemPaid) -> None:
+        self.events.append(event)
+
+
+def test_paid_items_are_told_to_listeners_and_webhooks_once(tmp_path: Path) -> None:
+    with WebhookReceiver(status=500) as failing, WebhookReceiver() as webhook:
+        extra = f'[events]\nwebhooks = ["{webhook.url}", "{failing.url}"]\n'
+        config = load_config(write_shop(tmp_path, export_format="csv", extra=extra))
+        store = open_store(config)
+        store.migrate()
+        now = dt.datetime(2026, 11, 24, 6, 30, tzinfo=dt.UTC)
+        recorder = Recorder()
+        log = DailyLog(tmp_path / "logs", clock=lambda: now)
+        runner = JobRunner(config, store, clock=lambda: now, log=log, listeners=[recorder])
+        first = runner.run("daily")
+        assert first.succeeded, first.log_text
+        paid = sorted(event.item.number for event in recorder.events)
+        assert paid  # the example pays several items in full
+        assert sorted(event["number"] for event in webhook.received) == paid
+        assert {event["event"] for event in webhook.received} == {"item_paid"}
+        assert "not told to webhook" in first.log_text  # the failing one, as a warning
+        assert first.counts.get("items_notified", 0) == 0  # not all listeners took them
+
+        failing.status = 200
+        second = runner.run("daily")
+        assert second.counts["items_notified"] == len(paid)
+        assert sorted(event["number"] for event in failing.received[-len(paid) :]) == paid
+        third = runner.run("daily")
+        assert third.counts.get("items_notified", 0) == 0  # told once, not again
+        store.close()
