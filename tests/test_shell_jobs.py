@@ -96,8 +96,9 @@ def test_daily_reconcile_from_sftp_to_sftp(shop: Shop) -> None:
     assert shop.mails == []  # success sends nothing
 
     logs = shop.logs()
-    day = next(name for name in logs if "debug" not in name)
-    assert day.startswith("paymatch ") and day.endswith(".log")
+    today = dt.datetime.now().astimezone().date().isoformat()
+    assert sorted(logs) == [f"paymatch {today}.log", f"paymatch debug {today}.log"]
+    day = f"paymatch {today}.log"
     text = logs[day]
     assert text.startswith("# paymatch log of ")
     assert "# Example shop, client 1" in text

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import os
-import tempfile
 from pathlib import Path
 from types import TracebackType
 
@@ -63,18 +62,22 @@ class FolderTarget:
             raise self._fail(f"cannot move {name} into {folder}", error) from None
 
     def upload(self, name: str, data: bytes) -> None:
-        """Write through a temporary file in the folder, fsync, then rename over ``name``."""
+        """Write ``.name.part`` in the folder, fsync, then rename it over ``name``.
+
+        The temporary name is fixed, so a retry after a crash replaces what the
+        crashed upload left instead of leaving one more stray file.
+        """
+        temporary = self.path / part_name(name)
         try:
             self.path.mkdir(parents=True, exist_ok=True)
-            handle, temporary = tempfile.mkstemp(dir=self.path, prefix=part_name(name))
             try:
-                with os.fdopen(handle, "wb") as stream:
+                with temporary.open("wb") as stream:
                     stream.write(data)
                     stream.flush()
                     os.fsync(stream.fileno())
                 os.replace(temporary, self.path / name)
             except BaseException:
-                Path(temporary).unlink(missing_ok=True)
+                temporary.unlink(missing_ok=True)
                 raise
         except OSError as error:
             raise self._fail(f"cannot write {name}", error) from None
