@@ -33,7 +33,7 @@ ITEMS = 120
 
 
 def mt940(number: int, first: int, count: int) -> bytes:
-    """Statement ``number`` with payments ``first`` ... ``first + count - 1`` (by bank reference)."""
+    """MT940 statement ``number`` with the payments ``first`` to ``first + count - 1``."""
     lines = [
         f":20:CRASH{number:04d}",
         ":25:DE93370501981234567890",
