@@ -14,8 +14,13 @@ import http.server
 import ipaddress
 import json
 import logging
+import os
+import pwd
+import shutil
 import socket
 import ssl
+import subprocess
+import tempfile
 import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -36,6 +41,9 @@ from pyftpdlib.handlers import FTPHandler, TLS_FTPHandler
 from pyftpdlib.servers import FTPServer
 
 LOOPBACK = "127.0.0.1"
+#: The login of the PostgreSQL test server.
+POSTGRES_USER = "paymatch"
+POSTGRES_PASSWORD = "pg-secret-Kd93-ww"
 
 logging.getLogger("pyftpdlib").setLevel(logging.WARNING)
 logging.getLogger("mail.log").setLevel(logging.ERROR)  # aiosmtpd's chatter about test setups
@@ -306,3 +314,77 @@ class WebhookReceiver:
         self.server.shutdown()
         self.server.server_close()
         self.thread.join(timeout=10)
+
+
+def _postgres_bin() -> Path | None:
+    """The folder of PostgreSQL's server programs (Debian keeps them out of PATH)."""
+    found = shutil.which("pg_ctl")
+    if found:
+        return Path(found).resolve().parent
+    versions = sorted(Path("/usr/lib/postgresql").glob("*/bin/pg_ctl"))
+    return versions[-1].parent if versions else None
+
+
+def postgres_missing() -> str | None:
+    """Why no PostgreSQL server can be started here, or None when one can."""
+    if _postgres_bin() is None:
+        return "PostgreSQL's server programs (initdb, pg_ctl) are not installed"
+    if os.geteuid() == 0 and shutil.which("runuser") is None:
+        return "running as root without runuser to start PostgreSQL as another user"
+    return None
+
+
+@contextmanager
+def postgresql_server(*, user: str, password: str) -> Iterator[str]:
+    """A PostgreSQL server on 127.0.0.1 in a temporary folder; yields its URL without password.
+
+    Logins need ``password`` (scram-sha-256). As root the server runs as the ``postgres``
+    user, as PostgreSQL refuses to run as root.
+    """
+    bindir = _postgres_bin()
+    assert bindir is not None, postgres_missing()
+    folder = Path(tempfile.mkdtemp(prefix="paymatch-pg-"))
+    prefix: list[str] = []
+    if os.geteuid() == 0:
+        owner = pwd.getpwnam("postgres")
+        os.chown(folder, owner.pw_uid, owner.pw_gid)
+        prefix = ["runuser", "-u", "postgres", "--"]
+    data, socket_dir, secret = folder / "data", folder / "socket", folder / "password"
+
+    def run(*command: str) -> None:
+        subprocess.run([*prefix, *command], check=True, capture_output=True, timeout=120)
+
+    run("mkdir", str(socket_dir))
+    run("sh", "-c", f"umask 077; printf '%s' \"$0\" > {secret}", password)
+    run(
+        str(bindir / "initdb"),
+        "-D",
+        str(data),
+        "-U",
+        user,
+        f"--pwfile={secret}",
+        "-A",
+        "scram-sha-256",
+        "-E",
+        "UTF8",
+        "--locale=C",
+        "--no-sync",
+    )
+    port = free_port()
+    options = f"-h {LOOPBACK} -p {port} -k {socket_dir} -F"
+    run(
+        str(bindir / "pg_ctl"),
+        "-D",
+        str(data),
+        "-o",
+        options,
+        "-l",
+        str(folder / "log"),
+        "-w",
+        "start",
+    )
+    try:
+        yield f"postgresql+psycopg://{user}@{LOOPBACK}:{port}/postgres"
+    finally:
+        run(str(bindir / "pg_ctl"), "-D", str(data), "-m", "immediate", "-w", "stop")
+        shutil.rmtree(folder, ignore_errors=True)

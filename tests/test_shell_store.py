@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import tempfile
+import uuid
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -33,6 +34,7 @@ from paymatch.model import (
 )
 from paymatch.shell.store import Store
 from paymatch.shell.store.schema import metadata
+from tests.servers import POSTGRES_PASSWORD
 from tests.strategies import statements
 
 AT = dt.datetime(2026, 11, 24, 6, 30, tzinfo=dt.UTC)
@@ -45,11 +47,27 @@ def open_store(path: Path) -> Store:
     return store
 
 
-@pytest.fixture
-def store(tmp_path: Path) -> Iterator[Store]:
-    opened = open_store(tmp_path / "paymatch.db")
+@pytest.fixture(params=["sqlite", "postgresql"])
+def store(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Store]:
+    """A migrated, empty store: an SQLite file, or a new database on the PostgreSQL server."""
+    if request.param == "sqlite":
+        opened = open_store(tmp_path / "paymatch.db")
+    else:
+        opened = Store.connect(fresh_database(request.getfixturevalue("postgresql_url")))
+        opened.migrate()
     yield opened
     opened.close()
+
+
+def fresh_database(server: str) -> sa.URL:
+    """A new, empty database on the PostgreSQL server at ``server``: its URL with password."""
+    url = sa.make_url(server).set(password=POSTGRES_PASSWORD)
+    name = f"paymatch_{uuid.uuid4().hex[:12]}"
+    admin = sa.create_engine(url, isolation_level="AUTOCOMMIT")
+    with admin.connect() as connection:
+        connection.execute(sa.text(f'CREATE DATABASE "{name}"'))
+    admin.dispose()
+    return url.set(database=name)
 
 
 def payment(number: int, *, status: Status = Status.COMPLETED, amount: str = "100.00") -> Movement:

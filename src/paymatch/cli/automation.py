@@ -83,9 +83,7 @@ def _session(command: str, config: AutomationConfig) -> Iterator[tuple[Store, Jo
     from paymatch.shell.runtime import daily_log, instance_lock, open_store
 
     try:
-        store = open_store(config)
-        lock = instance_lock(config, store, now=_now())
-        with lock:
+        with open_store(config) as store, instance_lock(config, store, now=_now()):
             store.migrate()
             runner = JobRunner(
                 config, store, clock=_now, log=daily_log(config, _now), listeners=load_listeners()
@@ -151,24 +149,24 @@ def jobs_list(config_path: Path, output: str) -> None:
 
     config = _load("jobs list", config_path)
     try:
-        store = open_store(config)
-        store.check_revision()
-        now = _now()
-        rows = []
-        for name, job in sorted(config.jobs.items()):
-            last = store.runs(name, limit=1)
-            after = now if not last else max(now, last[0].scheduled_for or last[0].started_at)
-            rows.append(
-                {
-                    "job": name,
-                    "kind": job.kind.value,
-                    "schedule": None if job.schedule is None else _schedule_text(job.schedule),
-                    "next_run": None
-                    if job.schedule is None
-                    else job.schedule.next_run(after).isoformat(),
-                    "last_run": last[0].to_json() if last else None,
-                }
-            )
+        with open_store(config) as store:
+            store.check_revision()
+            now = _now()
+            rows = []
+            for name, job in sorted(config.jobs.items()):
+                last = store.runs(name, limit=1)
+                after = now if not last else max(now, last[0].scheduled_for or last[0].started_at)
+                rows.append(
+                    {
+                        "job": name,
+                        "kind": job.kind.value,
+                        "schedule": None if job.schedule is None else _schedule_text(job.schedule),
+                        "next_run": None
+                        if job.schedule is None
+                        else job.schedule.next_run(after).isoformat(),
+                        "last_run": last[0].to_json() if last else None,
+                    }
+                )
     except PaymatchError as error:
         _fail("jobs list", error)
     if output == "json":
@@ -208,9 +206,9 @@ def jobs_history(name: str | None, config_path: Path, limit: int, output: str) -
 
     config = _load("jobs history", config_path)
     try:
-        store = open_store(config)
-        store.check_revision()
-        runs = [run.to_json() for run in store.runs(name, limit=limit)]
+        with open_store(config) as store:
+            store.check_revision()
+            runs = [run.to_json() for run in store.runs(name, limit=limit)]
     except PaymatchError as error:
         _fail("jobs history", error)
     if output == "json":

@@ -29,6 +29,7 @@ from collections import Counter
 from collections.abc import Callable, Sequence
 
 import attrs
+import sqlalchemy as sa
 
 from paymatch.errors import MailError, ParseError, PaymatchError
 from paymatch.ledger.folders import AssignmentState
@@ -101,6 +102,8 @@ class JobRunner:
                 section.error(str(error))
             except (ValueError, OSError) as error:
                 section.error(f"{type(error).__name__}: {error}")
+            except sa.exc.SQLAlchemyError as error:
+                section.error(f"store: {getattr(error, 'orig', None) or error}")
             section.info("counts: " + _shown(counts))
         status = "failed" if section.failed else "succeeded"
         error_text = "; ".join(section.errors) or None

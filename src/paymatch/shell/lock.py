@@ -19,7 +19,7 @@ from typing import Protocol
 import filelock
 import sqlalchemy as sa
 
-from paymatch.errors import InstanceLockedError
+from paymatch.errors import InstanceLockedError, StoreError
 
 __all__ = ["ADVISORY_LOCK_KEY", "AdvisoryLock", "FileInstanceLock", "InstanceLock", "holder_text"]
 
@@ -91,7 +91,10 @@ class AdvisoryLock:
         self._connection: sa.Connection | None = None
 
     def __enter__(self) -> AdvisoryLock:
-        connection = self.engine.connect()
+        try:
+            connection = self.engine.connect()
+        except sa.exc.OperationalError as error:
+            raise StoreError(f"store: cannot connect: {error.orig}") from None
         me = f"paymatch worker: {holder_text(self._now)}"[:63]
         connection.execute(sa.text("SELECT set_config('application_name', :me, false)"), {"me": me})
         got = connection.execute(

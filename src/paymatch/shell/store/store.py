@@ -167,6 +167,12 @@ class Store:
         """Close every pooled connection."""
         self.engine.dispose()
 
+    def __enter__(self) -> Store:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
     # -- schema ---------------------------------------------------------------------------
 
     def revision(self) -> str | None:
