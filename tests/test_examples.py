@@ -5,6 +5,7 @@ from __future__ import annotations
 import contextlib
 import io
 import re
+import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -78,4 +79,30 @@ def test_the_bundled_camt_statement_parses_and_balances() -> None:
         ("-4.90", "fee", "completed"),
         ("310.00", "incoming", "completed"),
         ("75.00", "incoming", "pending"),
+    ]
+
+
+def test_the_automation_example_runs_as_docs_automation_says(tmp_path: Path) -> None:
+    from click.testing import CliRunner
+
+    from paymatch.cli import main
+
+    shop = tmp_path / "shop"
+    shutil.copytree(ROOT / "examples" / "automation", shop)
+    (shop / "bank").mkdir()
+    (shop / "erp").mkdir()
+    for name in ("statement.camt053.xml", "statement.mt940"):
+        shutil.copy(ROOT / "examples" / "data" / name, shop / "bank")
+    shutil.copy(ROOT / "examples" / "data" / "open_items.json", shop / "erp")
+    config = str(shop / "paymatch-jobs.toml")
+    runner = CliRunner()
+    checked = runner.invoke(main, ["config", "check", config])
+    assert checked.exit_code == 0, checked.output
+    ran = runner.invoke(main, ["jobs", "run", "daily", "--config", config])
+    assert ran.exit_code == 0, ran.output
+    delivered = sorted(path.name for path in (shop / "accounting").iterdir())
+    assert [name[:20] for name in delivered] == ["EXTF_Buchungsstapel_", "EXTF_Debitoren_Kredi"]
+    assert sorted(path.name for path in (shop / "bank" / "done").iterdir()) == [
+        "statement.camt053.xml",
+        "statement.mt940",
     ]
