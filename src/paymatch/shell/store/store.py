@@ -39,9 +39,9 @@ from paymatch.ledger.log_book import LogEntry
 from paymatch.model import Allocation, Movement, OpenItem, Statement
 from paymatch.shell.store import schema
 from paymatch.wire import (
-    allocation_from_json,
     allocation_to_json,
     converter,
+    ledger_from_document,
     movement_from_json,
     movement_to_json,
     open_item_from_json,
@@ -368,22 +368,17 @@ class Store:
             allocations = connection.execute(
                 sa.select(schema.allocations.c.document).order_by(schema.allocations.c.sequence)
             ).all()
-        movements = [movement_from_json(json.loads(text)) for text in documents]
-        ledger = Ledger(movements, [open_item_from_json(json.loads(row.document)) for row in items])
-        for row in allocations:
-            allocation = allocation_from_json(json.loads(row.document))
-            ledger.assign(
-                allocation.movement_id,
-                allocation.target,
-                allocation.amount,
-                at=allocation.made_at,
-                origin=allocation.origin,
-                evidence=allocation.evidence,
-            )
+        ledger = ledger_from_document(
+            {
+                "movements": [json.loads(text) for text in documents],
+                "open_items": [json.loads(row.document) for row in items],
+                "allocations": [json.loads(row.document) for row in allocations],
+            }
+        )
         return LoadedLedger(
             ledger=ledger,
             movement_documents={
-                m.movement_id: text for m, text in zip(movements, documents, strict=True)
+                m.movement_id: text for m, text in zip(ledger.movements, documents, strict=True)
             },
             allocation_ids=frozenset(a.allocation_id for a in ledger.allocations),
             log_entries=len(ledger.log_book),

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 from paymatch.shell.config import AutomationConfig, TargetKind, TargetSettings
 from paymatch.shell.targets.base import PROBE_NAME, Target
 from paymatch.shell.targets.folder import FolderTarget
@@ -19,27 +21,29 @@ def open_target(name: str, config: AutomationConfig) -> Target:
     if settings.kind is TargetKind.FOLDER:
         return FolderTarget(name, config.path(settings.path))
     assert settings.host is not None  # checked with the configuration
+    server = {
+        "host": settings.host,
+        "port": settings.effective_port,
+        "user": settings.user,
+        "folder": settings.path,
+        "password": password,
+        "timeout": settings.timeout,
+    }
     if settings.kind is TargetKind.SFTP:
         return SftpTarget(
             name,
-            host=settings.host,
-            port=settings.effective_port,
-            user=settings.user,
-            folder=settings.path,
-            password=password,
-            key_file=None if settings.key_file is None else config.path(settings.key_file),
-            known_hosts=None if settings.known_hosts is None else config.path(settings.known_hosts),
+            key_file=_path(config, settings.key_file),
+            known_hosts=_path(config, settings.known_hosts),
             verify_host_key=settings.verify_host_key,
-            timeout=settings.timeout,
+            **server,  # type: ignore[arg-type]
         )
     return FtpTarget(
         name,
-        host=settings.host,
-        port=settings.effective_port,
-        user=settings.user,
-        folder=settings.path,
-        password=password,
         tls=settings.kind is TargetKind.FTPS,
-        ca_file=None if settings.ca_file is None else config.path(settings.ca_file),
-        timeout=settings.timeout,
+        ca_file=_path(config, settings.ca_file),
+        **server,  # type: ignore[arg-type]
     )
+
+
+def _path(config: AutomationConfig, relative: str | None) -> Path | None:
+    return None if relative is None else config.path(relative)

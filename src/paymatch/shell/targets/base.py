@@ -9,11 +9,14 @@ during an upload leaves at most a ``.part`` file that the next upload replaces.
 from __future__ import annotations
 
 import fnmatch
+import posixpath
 from collections.abc import Iterable
 from types import TracebackType
-from typing import Protocol
+from typing import Protocol, Self
 
-__all__ = ["PROBE_NAME", "Target", "matching", "part_name"]
+from paymatch.errors import DeliveryError
+
+__all__ = ["PROBE_NAME", "ClosesOnExit", "ServerFolder", "Target", "matching", "part_name"]
 
 #: The file ``paymatch target test`` writes and removes to prove write permission.
 PROBE_NAME = ".paymatch-write-test"
@@ -78,3 +81,77 @@ class Target(Protocol):
         error: BaseException | None,
         traceback: TracebackType | None,
     ) -> None: ...
+
+
+class ClosesOnExit:
+    """The ``with`` plumbing of the targets: entering gives the target, leaving closes it."""
+
+    def close(self) -> None:
+        """End the connection (each target says how)."""
+
+    def __enter__(self) -> Self:
+        return self
+
+    def __exit__(
+        self,
+        kind: type[BaseException] | None,
+        error: BaseException | None,
+        traceback: TracebackType | None,
+    ) -> None:
+        self.close()
+
+
+class ServerFolder(ClosesOnExit):
+    """What the SFTP and FTP targets share: where they are, messages, the write test."""
+
+    scheme = ""
+
+    def __init__(
+        self,
+        name: str,
+        *,
+        host: str,
+        port: int,
+        user: str | None,
+        folder: str,
+        password: str | None,
+        timeout: float,
+    ) -> None:
+        self.name = name
+        self.host = host
+        self.port = port
+        self.user = user
+        self.folder = folder
+        self._password = password
+        self._timeout = timeout
+
+    def _url(self) -> str:
+        return f"{self.scheme}://{self.host}:{self.port}{self.folder}"
+
+    def _where(self) -> str:
+        """``target 'bank' (sftp://host:22/outgoing)``: how messages name the target."""
+        return f"target {self.name!r} ({self._url()})"
+
+    def _absolute(self, name: str) -> str:
+        return posixpath.join(self.folder, name) if name else self.folder
+
+    def _not_connected(self) -> DeliveryError:
+        return DeliveryError(f"{self._where()}: not connected (use the target in a with block)")
+
+    def upload(self, name: str, data: bytes) -> None:
+        """Write ``data`` as ``name`` atomically (each protocol says how)."""
+        raise NotImplementedError
+
+    def _remove(self, name: str) -> None:
+        """Delete the file ``name`` in the folder; DeliveryError if that fails."""
+        raise NotImplementedError
+
+    def _checked(self) -> str:
+        """What the connection proved besides write access (host key, certificate)."""
+        raise NotImplementedError
+
+    def test(self) -> str:
+        """Log in, write and remove a probe file in the folder."""
+        self.upload(PROBE_NAME, b"paymatch write test\n")
+        self._remove(PROBE_NAME)
+        return f"{self._url()}: {self._checked()}, writable"

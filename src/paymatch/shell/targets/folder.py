@@ -4,34 +4,19 @@ from __future__ import annotations
 
 import os
 from pathlib import Path
-from types import TracebackType
 
 from paymatch.errors import DeliveryError
-from paymatch.shell.targets.base import PROBE_NAME, matching, part_name
+from paymatch.shell.targets.base import PROBE_NAME, ClosesOnExit, matching, part_name
 
 __all__ = ["FolderTarget"]
 
 
-class FolderTarget:
+class FolderTarget(ClosesOnExit):
     """Files in ``path``; uploads go through a temporary file, fsync and rename."""
 
     def __init__(self, name: str, path: Path) -> None:
         self.name = name
         self.path = path
-
-    def __enter__(self) -> FolderTarget:
-        return self
-
-    def __exit__(
-        self,
-        kind: type[BaseException] | None,
-        error: BaseException | None,
-        traceback: TracebackType | None,
-    ) -> None:
-        self.close()
-
-    def close(self) -> None:
-        """Nothing to close for a folder."""
 
     def _fail(self, what: str, error: OSError) -> DeliveryError:
         return DeliveryError(

@@ -13,17 +13,16 @@ import io
 import posixpath
 import ssl
 from pathlib import Path
-from types import TracebackType
 
 from paymatch.errors import DeliveryError
-from paymatch.shell.targets.base import PROBE_NAME, matching, part_name
+from paymatch.shell.targets.base import ServerFolder, matching, part_name
 
 __all__ = ["FtpTarget"]
 
 _FAILURES = (ftplib.Error, OSError, EOFError)
 
 
-class FtpTarget:
+class FtpTarget(ServerFolder):
     """Files in ``folder`` on an FTP server; ``tls`` for FTPS. Connects when entered."""
 
     def __init__(
@@ -39,25 +38,19 @@ class FtpTarget:
         ca_file: Path | None = None,
         timeout: float = 30,
     ) -> None:
-        self.name = name
-        self.host = host
-        self.port = port
-        self.user = user
-        self.folder = folder
+        super().__init__(
+            name,
+            host=host,
+            port=port,
+            user=user,
+            folder=folder,
+            password=password,
+            timeout=timeout,
+        )
         self.tls = tls
-        self._password = password
+        self.scheme = "ftps" if tls else "ftp"
         self._ca_file = ca_file
-        self._timeout = timeout
         self._ftp: ftplib.FTP | None = None
-
-    def _url(self) -> str:
-        return f"{'ftps' if self.tls else 'ftp'}://{self.host}:{self.port}{self.folder}"
-
-    def _where(self) -> str:
-        return f"target {self.name!r} ({self._url()})"
-
-    def _absolute(self, name: str) -> str:
-        return posixpath.join(self.folder, name)
 
     def __enter__(self) -> FtpTarget:
         ftp: ftplib.FTP
@@ -88,14 +81,6 @@ class FtpTarget:
         self._ftp = ftp
         return self
 
-    def __exit__(
-        self,
-        kind: type[BaseException] | None,
-        error: BaseException | None,
-        traceback: TracebackType | None,
-    ) -> None:
-        self.close()
-
     def close(self) -> None:
         """Say goodbye to the server (or just drop the connection if it is gone)."""
         if self._ftp is None:
@@ -109,7 +94,7 @@ class FtpTarget:
     @property
     def _session(self) -> ftplib.FTP:
         if self._ftp is None:
-            raise DeliveryError(f"{self._where()}: not connected (use the target in a with block)")
+            raise self._not_connected()
         return self._ftp
 
     def _fail(self, what: str, error: BaseException) -> DeliveryError:
@@ -169,12 +154,11 @@ class FtpTarget:
             session.delete(destination)
             session.rename(source, destination)
 
-    def test(self) -> str:
-        """Log in, write and remove a probe file in the folder."""
-        self.upload(PROBE_NAME, b"paymatch write test\n")
+    def _remove(self, name: str) -> None:
         try:
-            self._session.delete(self._absolute(PROBE_NAME))
+            self._session.delete(self._absolute(name))
         except _FAILURES as error:
-            raise self._fail("cannot remove the probe file", error) from None
-        security = "TLS certificate verified" if self.tls else "no TLS: password sent in clear"
-        return f"{self._url()}: {security}, writable"
+            raise self._fail(f"cannot remove {name}", error) from None
+
+    def _checked(self) -> str:
+        return "TLS certificate verified" if self.tls else "no TLS: password sent in clear"

@@ -13,18 +13,19 @@ import io
 import posixpath
 import stat
 from pathlib import Path
-from types import TracebackType
 
 import paramiko
 
 from paymatch.errors import DeliveryError
-from paymatch.shell.targets.base import PROBE_NAME, matching, part_name
+from paymatch.shell.targets.base import ServerFolder, matching, part_name
 
 __all__ = ["SftpTarget"]
 
 
-class SftpTarget:
+class SftpTarget(ServerFolder):
     """Files in ``folder`` on an SFTP server; connects when entered."""
+
+    scheme = "sftp"
 
     def __init__(
         self,
@@ -40,24 +41,20 @@ class SftpTarget:
         verify_host_key: bool = True,
         timeout: float = 30,
     ) -> None:
-        self.name = name
-        self.host = host
-        self.port = port
-        self.user = user
-        self.folder = folder
-        self._password = password
+        super().__init__(
+            name,
+            host=host,
+            port=port,
+            user=user,
+            folder=folder,
+            password=password,
+            timeout=timeout,
+        )
         self._key_file = key_file
         self._known_hosts = known_hosts or Path("~/.ssh/known_hosts").expanduser()
         self._verify = verify_host_key
-        self._timeout = timeout
         self._client: paramiko.SSHClient | None = None
         self._sftp: paramiko.SFTPClient | None = None
-
-    def _where(self) -> str:
-        return f"target {self.name!r} (sftp://{self.host}:{self.port}{self._absolute('')})"
-
-    def _absolute(self, name: str) -> str:
-        return posixpath.join(self.folder, name) if name else self.folder
 
     def __enter__(self) -> SftpTarget:
         client = paramiko.SSHClient()
@@ -107,14 +104,6 @@ class SftpTarget:
         self._client = client
         return self
 
-    def __exit__(
-        self,
-        kind: type[BaseException] | None,
-        error: BaseException | None,
-        traceback: TracebackType | None,
-    ) -> None:
-        self.close()
-
     def close(self) -> None:
         """Close the SFTP session and the SSH connection."""
         if self._sftp is not None:
@@ -127,7 +116,7 @@ class SftpTarget:
     @property
     def _session(self) -> paramiko.SFTPClient:
         if self._sftp is None:
-            raise DeliveryError(f"{self._where()}: not connected (use the target in a with block)")
+            raise self._not_connected()
         return self._sftp
 
     def _fail(self, what: str, error: Exception) -> DeliveryError:
@@ -185,15 +174,14 @@ class SftpTarget:
                 session.remove(destination)
             session.rename(source, destination)
 
-    def test(self) -> str:
-        """Log in, write and remove a probe file in the folder."""
-        self.upload(PROBE_NAME, b"paymatch write test\n")
+    def _remove(self, name: str) -> None:
         try:
-            self._session.remove(self._absolute(PROBE_NAME))
+            self._session.remove(self._absolute(name))
         except (OSError, paramiko.SSHException) as error:
-            raise self._fail("cannot remove the probe file", error) from None
-        checked = "host key verified" if self._verify else "host key NOT verified"
-        return f"sftp://{self.host}:{self.port}{self.folder}: {checked}, writable"
+            raise self._fail(f"cannot remove {name}", error) from None
+
+    def _checked(self) -> str:
+        return "host key verified" if self._verify else "host key NOT verified"
 
 
 def _reason(error: Exception) -> str:
