@@ -3,7 +3,9 @@ daily logs, run history, events, and secrets that never show."""
 
 from __future__ import annotations
 
+import csv
 import datetime as dt
+import io
 import json
 from collections.abc import Iterator
 from pathlib import Path
@@ -218,3 +220,53 @@ def test_paid_items_are_told_to_listeners_and_webhooks_once(tmp_path: Path) -> N
         third = runner.run("daily")
         assert third.counts.get("items_notified", 0) == 0  # told once, not again
         store.close()
+
+
+def _run_daily(config_path: Path) -> Result:
+    return CliRunner().invoke(main, ["jobs", "run", "daily", "--config", str(config_path)])
+
+
+def test_only_statements_of_the_listed_accounts_are_imported(tmp_path: Path) -> None:
+    accounts = """
+[accounts.giro]
+kind = "bank"
+iban = "DE89 3704 0044 0532 0130 00"
+name = "Commerzbank giro"
+ledger_account = "1220"
+"""
+    config = write_shop(tmp_path, export_format="csv", extra=accounts)
+    result = _run_daily(config)
+    assert result.exit_code == 1  # the Sparkasse statement belongs to no listed account
+    assert sorted(p.name for p in (tmp_path / "bank" / "failed").iterdir()) == ["statement.mt940"]
+    assert sorted(p.name for p in (tmp_path / "bank" / "done").iterdir()) == [
+        "statement.camt053.xml"
+    ]
+    log = "".join(path.read_text(encoding="utf-8") for path in (tmp_path / "logs").iterdir())
+    assert "statement of account DE93370501981234567890, which is not in [accounts]" in log
+    (journal,) = (tmp_path / "accounting").iterdir()
+    rows = list(csv.DictReader(io.StringIO(journal.read_text(encoding="utf-8-sig"))))
+    assert rows
+    assert {row["account"] for row in rows} == {"DE89370400440532013000"}
+    money_moved = [row for row in rows if row["kind"] != "cash_discount"]  # no money: 8730/1400
+    assert money_moved
+    assert all("1220" in (row["debit"], row["credit"]) for row in money_moved)  # giro's account
+
+
+def test_a_job_exports_with_its_own_selection(tmp_path: Path) -> None:
+    extra = """
+[jobs.fees]
+kind = "export"
+target = "accounting"
+format = "csv"
+selection = { kinds = ["fee"] }
+"""
+    config = write_shop(tmp_path, export_format="csv", extra=extra)
+    runner = CliRunner()
+    imported = runner.invoke(main, ["jobs", "run", "import", "--config", str(config)])
+    assert imported.exit_code == 0, imported.output
+    fees = runner.invoke(main, ["jobs", "run", "fees", "--config", str(config)])
+    assert fees.exit_code == 0, fees.output
+    (journal,) = (tmp_path / "accounting").iterdir()
+    rows = list(csv.DictReader(io.StringIO(journal.read_text(encoding="utf-8-sig"))))
+    assert rows
+    assert {row["kind"] for row in rows} == {"fee"}

@@ -23,13 +23,16 @@ from sqlalchemy.engine import make_url
 from sqlalchemy.exc import ArgumentError
 
 from paymatch.accounting.batch import FORMATS, ExportSettings
+from paymatch.accounting.selection import ExportSelection
 from paymatch.errors import ExportError, InvalidValueError
 from paymatch.matching import MatchConfig, OpenItemFormat
+from paymatch.model import Account, AccountKind
 from paymatch.settings import read_toml, settings_from_mapping
 from paymatch.shell.schedule import Schedule
 from paymatch.shell.secrets import SecretRef
 
 __all__ = [
+    "AccountSettings",
     "AutomationConfig",
     "ConfigError",
     "EventSettings",
@@ -55,6 +58,37 @@ class ConfigError(InvalidValueError):
     def __init__(self, source: str, problems: list[InvalidValueError]) -> None:
         self.problems = problems
         super().__init__(source, "; ".join(str(problem) for problem in problems))
+
+
+@attrs.frozen
+class AccountSettings:
+    """One of the company's bank or provider accounts.
+
+    When the file lists accounts, only statements of these accounts are imported (a
+    statement of another company's account is refused, not booked), and each
+    account's ``ledger_account`` is its account in the books for the export.
+    """
+
+    kind: AccountKind
+    currency: str = "EUR"
+    iban: str | None = None
+    identifier: str | None = None
+    name: str | None = None
+    ledger_account: str | None = None
+
+    def __attrs_post_init__(self) -> None:
+        _ = self.account  # checks IBAN, currency and identifier as the model does
+
+    @property
+    def account(self) -> Account:
+        """The model's account: its ``key`` is what statements and movements carry."""
+        return Account(
+            kind=self.kind,
+            currency=self.currency,
+            iban=self.iban,
+            identifier=self.identifier,
+            name=self.name,
+        )
 
 
 @attrs.frozen
@@ -226,6 +260,7 @@ class JobSettings:
     open_items: str | None = None
     target: str | None = None
     format: str | None = None
+    selection: ExportSelection | None = None
     mail_on_failure: bool = True
 
     def __attrs_post_init__(self) -> None:
@@ -244,8 +279,9 @@ class JobSettings:
             raise InvalidValueError(
                 "target", "needs a target" if exports else f"not for {self.kind}"
             )
-        if self.format is not None and not exports:
-            raise InvalidValueError("format", f"the export format is not for {self.kind}")
+        if (self.format is not None or self.selection is not None) and not exports:
+            what = "format" if self.format is not None else "selection"
+            raise InvalidValueError(what, f"only for jobs that export, not for {self.kind}")
         if self.format is not None and self.format not in FORMATS:
             raise InvalidValueError(
                 "format", f"expected one of {', '.join(sorted(FORMATS))}, got {self.format!r}"
@@ -259,6 +295,7 @@ class AutomationConfig:
     base: Path
     store: StoreSettings = StoreSettings()
     logs: LogSettings = LogSettings()
+    accounts: Mapping[str, AccountSettings] = attrs.field(factory=dict)
     mail: MailSettings | None = None
     events: EventSettings = EventSettings()
     targets: Mapping[str, TargetSettings] = attrs.field(factory=dict)
@@ -271,6 +308,29 @@ class AutomationConfig:
     def path(self, relative: str) -> Path:
         """A path of the file, resolved against the file's folder (``~`` expanded)."""
         return self.base / Path(relative).expanduser()
+
+    def account_keys(self) -> frozenset[str]:
+        """The keys of the listed accounts (empty: every account is welcome)."""
+        return frozenset(settings.account.key for settings in self.accounts.values())
+
+    def export_settings(self, job: JobSettings) -> ExportSettings:
+        """The ``[export]`` settings as job ``job`` uses them.
+
+        The job's own ``selection`` replaces the table's, and the accounts'
+        ``ledger_account`` entries join the posting rules' ``ledger_accounts``.
+        """
+        ledger_accounts = {
+            settings.account.key: settings.ledger_account
+            for settings in self.accounts.values()
+            if settings.ledger_account is not None
+        }
+        posting = attrs.evolve(
+            self.export.posting,
+            ledger_accounts={**ledger_accounts, **self.export.posting.ledger_accounts},
+        )
+        return attrs.evolve(
+            self.export, posting=posting, selection=job.selection or self.export.selection
+        )
 
     def secrets(self) -> list[tuple[str, SecretRef]]:
         """Every secret reference of the file, with its owner (``target 'bank' password``)."""
@@ -297,6 +357,7 @@ _SECTIONS = frozenset(
     {
         "store",
         "logs",
+        "accounts",
         "mail",
         "events",
         "targets",
@@ -357,6 +418,9 @@ def check_config(
         "store": collect.one(document.get("store", {}), StoreSettings, "store"),
         "logs": collect.one(document.get("logs", {}), LogSettings, "logs"),
         "events": collect.one(document.get("events", {}), EventSettings, "events"),
+        "accounts": collect.call(
+            lambda: collect.named(document.get("accounts", {}), AccountSettings, "accounts")
+        ),
         "targets": collect.call(
             lambda: collect.named(document.get("targets", {}), TargetSettings, "targets")
         ),
@@ -389,6 +453,14 @@ def _cross_check(
     """Names used in one section must be declared in another (even if that one has problems)."""
     targets = _declared(document, "targets")
     sources = _declared(document, "sources")
+    ledger_accounts = parts["export"].posting.ledger_accounts if parts["export"] else {}
+    for name, account in (parts["accounts"] or {}).items():
+        given = ledger_accounts.get(account.account.key)
+        if account.ledger_account is not None and given not in (None, account.ledger_account):
+            collect.refuse(
+                f"accounts.{name}.ledger_account",
+                f"export.posting.ledger_accounts gives {account.account.key} the account {given}",
+            )
     for name, source in (parts["sources"] or {}).items():
         if source.target not in targets:
             collect.refuse(f"sources.{name}.target", f"no target {source.target!r}")

@@ -124,7 +124,7 @@ class JobRunner:
             self._match(job.open_items, run_id, section, counts)
         if job.kind in (JobKind.EXPORT, JobKind.RECONCILE):
             assert job.target is not None
-            self._export(name, job.target, job.format, run_id, section, counts)
+            self._export(name, job, run_id, section, counts)
         self._notify(section, counts)
 
     # -- import ---------------------------------------------------------------------------
@@ -133,6 +133,7 @@ class JobRunner:
         from paymatch.parsers import parse
 
         source = self.config.sources[name]
+        allowed = self.config.account_keys()
         with open_target(source.target, self.config) as target:
             files = target.list(source.pattern)
             section.info(f"import from {name}: {len(files)} file(s) matching {source.pattern}")
@@ -145,6 +146,22 @@ class JobRunner:
                     section.error(f"{name}: {error}")
                     self.store.log(
                         LogEntry(at=now, level=LogLevel.ERROR, message=f"import {name}: {error}"),
+                        job_run=run_id,
+                    )
+                    target.move(file_name, source.failed)
+                    counts["files_failed"] += 1
+                    continue
+                strangers = sorted(
+                    {statement.account.key for statement in result.statements} - allowed
+                )
+                if allowed and strangers:
+                    reason = (
+                        f"{file_name}: statement of account {', '.join(strangers)}, which is not "
+                        "in [accounts]: not imported"
+                    )
+                    section.error(f"{name}: {reason}")
+                    self.store.log(
+                        LogEntry(at=now, level=LogLevel.ERROR, message=f"import {name}: {reason}"),
                         job_run=run_id,
                     )
                     target.move(file_name, source.failed)
@@ -214,16 +231,12 @@ class JobRunner:
     # -- export ---------------------------------------------------------------------------
 
     def _export(
-        self,
-        job: str,
-        target: str,
-        format: str | None,
-        run_id: int,
-        section: RunLog,
-        counts: Counter[str],
+        self, name: str, job: JobSettings, run_id: int, section: RunLog, counts: Counter[str]
     ) -> None:
         from paymatch.accounting.batch import export
 
+        assert job.target is not None
+        target = job.target
         for pending in self.store.undelivered_batches(target):
             section.warning(f"export: batch {pending.batch_id} was not delivered before; again")
             self._deliver(pending, section, counts)
@@ -231,8 +244,8 @@ class JobRunner:
         batch = export(
             self.store.load().ledger,
             generated_at=now,
-            settings=self.config.export,
-            format=format,
+            settings=self.config.export_settings(job),
+            format=job.format,
             already_exported=self.store.exported_booking_ids(),
         )
         if batch.empty:
@@ -241,7 +254,7 @@ class JobRunner:
             )
             return
         prepared = self.store.prepare_batch(
-            batch, job=job, target=target, format=batch.format, at=now, job_run=run_id
+            batch, job=name, target=target, format=batch.format, at=now, job_run=run_id
         )
         counts["bookings_exported"] += len(batch.booking_ids)
         section.info(
