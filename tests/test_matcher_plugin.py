@@ -12,6 +12,7 @@ from paymatch.errors import MatcherPluginError
 from paymatch.matching import ItemIndex, MatchConfig, MatchStatus, load_matchers, match
 from paymatch.matching.report import MatchResult
 from paymatch.model import BookingType, Movement, OpenItem, to_money
+from tests.entry_points import install_entry_points
 
 EXAMPLE_PLUGIN = Path(__file__).resolve().parent.parent / "examples" / "matcher_plugin" / "src"
 ENTRY = "check_digit = paymatch_checkdigit:CheckDigitMatcher"
@@ -39,14 +40,7 @@ WRONG = str((int(RIGHT) + 5) % 10)
 
 def install_matchers(root: Path, monkeypatch: pytest.MonkeyPatch, *entries: str) -> None:
     """Make a distribution with ``paymatch.matchers`` entry points visible, as pip would."""
-    info = root / "paymatch_test_matchers-1.0.dist-info"
-    info.mkdir()
-    (info / "METADATA").write_text(
-        "Metadata-Version: 2.1\nName: paymatch-test-matchers\nVersion: 1.0\n", encoding="utf-8"
-    )
-    lines = "\n".join(entries)
-    (info / "entry_points.txt").write_text(f"[paymatch.matchers]\n{lines}\n", encoding="utf-8")
-    monkeypatch.syspath_prepend(str(root))
+    install_entry_points(root, monkeypatch, "paymatch.matchers", *entries)
 
 
 @pytest.fixture
