@@ -107,6 +107,13 @@ def test_daily_reconcile_from_sftp_to_sftp(shop: Shop) -> None:
     assert "start of job daily (reconcile), run 1" in text
     assert "end of job daily (reconcile), run 1: succeeded" in text
     assert "ERROR" not in text
+    debug = logs[f"paymatch debug {today}.log"]
+    assert "# paymatch debug log of " in debug
+    assert "statement.mt940: " in debug
+    assert "sha256 " in debug  # details only the debug log has
+    assert "sha256 " not in text
+    assert "DEBUG   match " in debug
+    assert "end of job daily (reconcile), run 1: succeeded" in debug
 
     second = shop.run("jobs", "run", "daily")
     assert second.exit_code == 0, second.output

@@ -40,7 +40,7 @@ from paymatch.shell.events import ItemPaid, ItemPaidListener, Webhook, tell
 from paymatch.shell.mail import compose, send
 from paymatch.shell.secrets import redact
 from paymatch.shell.store import PreparedBatch, Store
-from paymatch.shell.targets import open_target
+from paymatch.shell.targets import Target, open_target
 
 __all__ = ["JobRunner", "RunResult"]
 
@@ -139,33 +139,24 @@ class JobRunner:
             section.info(f"import from {name}: {len(files)} file(s) matching {source.pattern}")
             for file_name in files:
                 data = target.read(file_name)
+                digest = hashlib.sha256(data).hexdigest()
+                section.debug(f"{name}: {file_name}: {len(data)} bytes, sha256 {digest}")
                 now = self.clock()
+                refusal = _Refusal(self.store, name, target, source.failed, file_name, run_id)
                 try:
                     result = parse(data, format=source.format, filename=file_name)
                 except ParseError as error:
-                    section.error(f"{name}: {error}")
-                    self.store.log(
-                        LogEntry(at=now, level=LogLevel.ERROR, message=f"import {name}: {error}"),
-                        job_run=run_id,
-                    )
-                    target.move(file_name, source.failed)
-                    counts["files_failed"] += 1
+                    refusal.refuse(str(error), now=now, section=section, counts=counts)
                     continue
-                strangers = sorted(
-                    {statement.account.key for statement in result.statements} - allowed
-                )
+                strangers = {statement.account.key for statement in result.statements} - allowed
                 if allowed and strangers:
-                    reason = (
-                        f"{file_name}: statement of account {', '.join(strangers)}, which is not "
-                        "in [accounts]: not imported"
+                    refusal.refuse(
+                        f"{file_name}: statement of account {', '.join(sorted(strangers))}, "
+                        "which is not in [accounts]: not imported",
+                        now=now,
+                        section=section,
+                        counts=counts,
                     )
-                    section.error(f"{name}: {reason}")
-                    self.store.log(
-                        LogEntry(at=now, level=LogLevel.ERROR, message=f"import {name}: {reason}"),
-                        job_run=run_id,
-                    )
-                    target.move(file_name, source.failed)
-                    counts["files_failed"] += 1
                     continue
                 for diagnostic in result.diagnostics:
                     section.warning(f"{name}: {file_name}: {diagnostic.message}")
@@ -173,7 +164,7 @@ class JobRunner:
                     result.statements,
                     source=name,
                     file_name=file_name,
-                    sha256=hashlib.sha256(data).hexdigest(),
+                    sha256=digest,
                     at=now,
                     job_run=run_id,
                 )
@@ -218,6 +209,12 @@ class JobRunner:
         )
         booked = report.apply(ledger, at=now)
         saved = self.store.save(loaded, at=now, job_run=run_id)
+        for result in report.results:
+            put = ", ".join(f"{a.amount} on {a.item}" for a in result.allocations) or "nothing"
+            section.debug(
+                f"match {result.movement.movement_id}: {result.status.value}, "
+                f"confidence {result.confidence}: {put}"
+            )
         statuses = Counter(result.status.value for result in report.results)
         counts.update({f"match_{status}": number for status, number in statuses.items()})
         counts["allocations_added"] += len(booked)
@@ -257,6 +254,8 @@ class JobRunner:
             batch, job=name, target=target, format=batch.format, at=now, job_run=run_id
         )
         counts["bookings_exported"] += len(batch.booking_ids)
+        for file in batch.files:
+            section.debug(f"export {file.name}: bookings {', '.join(file.booking_ids)}")
         section.info(
             f"export ({batch.format}): batch {prepared.batch_id} with "
             f"{len(batch.booking_ids)} booking(s) in {len(prepared.files)} file(s)"
@@ -314,6 +313,30 @@ class JobRunner:
             self.log.write_line(
                 f"{level:<7} the mail about job {name} was not sent: {redact(str(error))}"
             )
+
+
+@attrs.frozen
+class _Refusal:
+    """A statement file that is not imported: the log, the log book and the ``failed`` folder."""
+
+    store: Store
+    source: str
+    target: Target
+    failed: str
+    file_name: str
+    run_id: int
+
+    def refuse(
+        self, reason: str, *, now: dt.datetime, section: RunLog, counts: Counter[str]
+    ) -> None:
+        """Say why in the run's log and the log book, move the file aside, count it."""
+        section.error(f"{self.source}: {reason}")
+        self.store.log(
+            LogEntry(at=now, level=LogLevel.ERROR, message=f"import {self.source}: {reason}"),
+            job_run=self.run_id,
+        )
+        self.target.move(self.file_name, self.failed)
+        counts["files_failed"] += 1
 
 
 def _shown(counts: Counter[str] | dict[str, int]) -> str:
