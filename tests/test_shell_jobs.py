@@ -277,3 +277,27 @@ selection = { kinds = ["fee"] }
     rows = list(csv.DictReader(io.StringIO(journal.read_text(encoding="utf-8-sig"))))
     assert rows
     assert {row["kind"] for row in rows} == {"fee"}
+
+
+def test_the_worker_runs_the_daily_job_at_its_time(shop: Shop) -> None:
+    from paymatch.shell.worker import Worker
+
+    config = load_config(shop.config)
+    moments = iter(
+        [dt.datetime(2026, 11, 24, 5, 29, tzinfo=dt.UTC)] * 2  # start, first look: 06:29 Berlin
+        + [dt.datetime(2026, 11, 24, 5, 31, tzinfo=dt.UTC)] * 50  # 06:31: due
+    )
+    clock = lambda: next(moments)  # noqa: E731
+    with open_store(config) as store:
+        store.migrate()
+        runner = JobRunner(
+            config, store, clock=clock, log=DailyLog(shop.config.parent / "logs", clock=clock)
+        )
+        worker = Worker(config, store, runner, clock=clock)
+        worker.start()
+        assert worker.run_due() == []
+        (result,) = worker.run_due()
+        assert result.succeeded, result.log_text
+    (export,) = (shop.sftp_root / "datev").iterdir()
+    assert export.read_bytes().startswith(b'"EXTF";700;21;"Buchungsstapel"')
+    assert shop.mails == []
