@@ -301,3 +301,22 @@ def test_the_worker_runs_the_daily_job_at_its_time(shop: Shop) -> None:
     (export,) = (shop.sftp_root / "datev").iterdir()
     assert export.read_bytes().startswith(b'"EXTF";700;21;"Buchungsstapel"')
     assert shop.mails == []
+
+
+def test_a_batch_that_could_not_be_delivered_goes_out_next_time_unchanged(tmp_path: Path) -> None:
+    config = write_shop(tmp_path, export_format="csv")
+    blocked = tmp_path / "accounting"
+    blocked.write_text("a file where the folder should be", encoding="utf-8")
+    failed = _run_daily(config)
+    assert failed.exit_code == 1
+    log = "".join(path.read_text(encoding="utf-8") for path in (tmp_path / "logs").iterdir())
+    assert "cannot write paymatch_journal_batch1.csv" in log
+    blocked.unlink()
+    again = _run_daily(config)
+    assert again.exit_code == 0, again.output
+    log = "".join(path.read_text(encoding="utf-8") for path in (tmp_path / "logs").iterdir())
+    assert "export: batch 1 was not delivered before; again" in log
+    (journal,) = blocked.iterdir()
+    assert journal.name == "paymatch_journal_batch1.csv"  # the same batch, no second one
+    rows = list(csv.DictReader(io.StringIO(journal.read_text(encoding="utf-8-sig"))))
+    assert len(rows) == len({row["booking_id"] for row in rows}) > 0
