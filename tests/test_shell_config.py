@@ -200,3 +200,12 @@ def test_secrets_come_from_the_keyring(monkeypatch: pytest.MonkeyPatch) -> None:
             SecretRef(keyring="paymatch", user="other").reveal("x")
     finally:
         keyring.set_keyring(previous)
+
+
+def test_several_problems_of_one_table_are_all_reported(tmp_path: Path) -> None:
+    text = '[targets.bank]\nkind = "sftp"\nhost = "h"\nport = "twenty-two"\ntimeout = "long"\n'
+    _, problems = check_config(text, base=tmp_path)
+    assert [str(problem) for problem in problems] == [
+        "targets.bank.port: expected an integer, got 'twenty-two'",
+        "targets.bank.timeout: expected an integer, got 'long'",
+    ]

@@ -34,7 +34,13 @@ from cattrs.gen import make_dict_structure_fn
 
 from paymatch.errors import InvalidValueError
 
-__all__ = ["add_structure_hook", "read_toml", "settings_from_mapping", "settings_from_toml"]
+__all__ = [
+    "add_structure_hook",
+    "read_toml",
+    "settings_from_mapping",
+    "settings_from_toml",
+    "settings_problems",
+]
 
 T = TypeVar("T")
 
@@ -149,28 +155,52 @@ def settings_from_toml(text: str, kind: type[T]) -> T:
 
 
 def settings_from_mapping(document: Mapping[str, Any], kind: type[T], *, prefix: str = "") -> T:
-    """The ``kind`` a parsed TOML table describes; ``prefix`` is the table's key path in errors."""
+    """The ``kind`` a parsed TOML table describes; ``prefix`` is the table's key path in errors.
+
+    Raises the first of :func:`settings_problems`.
+    """
+    value, problems = settings_problems(document, kind, prefix=prefix)
+    if value is None:
+        raise problems[0]
+    return value
+
+
+def settings_problems(
+    document: Mapping[str, Any], kind: type[T], *, prefix: str = ""
+) -> tuple[T | None, list[InvalidValueError]]:
+    """The ``kind`` a parsed TOML table describes, or None and every problem found in it.
+
+    Each problem is an InvalidValueError whose field is the key path: a class's own
+    check (``jobs.daily.schedule.interval``) or a value of the wrong type or an
+    unknown key (``targets.bank.port``).
+    """
     try:
-        return _CONVERTER.structure(dict(document), kind)
+        return _CONVERTER.structure(dict(document), kind), []
     except (BaseValidationError, InvalidValueError) as error:
-        found = _refusal(error, "")
-        if found is not None:  # a check of a class itself: its field, under the table's key path
-            refused, path = found
-            where = ".".join(part for part in (prefix, path) if part)
-            if where:
-                field = refused.field.partition(".")[2] or refused.field
-                raise InvalidValueError(f"{where}.{field}", refused.reason) from None
-            raise refused from None
-        messages = cattrs.transform_error(error, path="", format_exception=_describe)
-        reason, _, path = messages[0].rpartition(" @ ")
-        where = ".".join(part for part in (prefix, path.lstrip(".")) if part)
-        raise InvalidValueError(where or "toml", reason) from None
+        problems = [_located(refused, path, prefix) for refused, path in _refusals(error, "")]
+        own = {str(refused) for refused, _ in _refusals(error, "")}
+        for message in cattrs.transform_error(error, path="", format_exception=_describe):
+            reason, _, path = message.rpartition(" @ ")
+            if reason not in own:
+                where = ".".join(part for part in (prefix, path.lstrip(".")) if part)
+                problems.append(InvalidValueError(where or "toml", reason))
+        return None, problems
 
 
-def _refusal(error: BaseException, path: str) -> tuple[InvalidValueError, str] | None:
-    """The first InvalidValueError in ``error`` or its groups, and the key path of its table."""
+def _located(refused: InvalidValueError, path: str, prefix: str) -> InvalidValueError:
+    """A class's own refusal with its field under the table's key path."""
+    where = ".".join(part for part in (prefix, path) if part)
+    if not where:
+        return refused
+    field = refused.field.partition(".")[2] or refused.field
+    return InvalidValueError(f"{where}.{field}", refused.reason)
+
+
+def _refusals(error: BaseException, path: str) -> list[tuple[InvalidValueError, str]]:
+    """Every InvalidValueError in ``error`` or its groups, with the key path of its table."""
     if isinstance(error, InvalidValueError):
-        return error, path
+        return [(error, path)]
+    found = []
     for inner in getattr(error, "exceptions", ()):
         step = path
         for note in getattr(inner, "__notes__", ()):
@@ -178,10 +208,8 @@ def _refusal(error: BaseException, path: str) -> tuple[InvalidValueError, str] |
                 inner, InvalidValueError
             ):
                 step = f"{path}.{note.name}".lstrip(".")
-        found = _refusal(inner, step)
-        if found is not None:
-            return found
-    return None
+        found.extend(_refusals(inner, step))
+    return found
 
 
 def _describe(error: BaseException, _: type | None) -> str:

@@ -27,7 +27,7 @@ from paymatch.accounting.selection import ExportSelection
 from paymatch.errors import ExportError, InvalidValueError
 from paymatch.matching import MatchConfig, OpenItemFormat
 from paymatch.model import Account, AccountKind
-from paymatch.settings import read_toml, settings_from_mapping
+from paymatch.settings import read_toml, settings_problems
 from paymatch.shell.schedule import Schedule
 from paymatch.shell.secrets import SecretRef
 
@@ -377,7 +377,13 @@ class _Collector:
         self.problems: list[InvalidValueError] = []
 
     def one(self, table: object, kind: type[T], prefix: str) -> T | None:
-        return self.call(lambda: settings_from_mapping(_table(table, prefix), kind, prefix=prefix))
+        """The table as ``kind``, or None with all of its problems kept."""
+        if not isinstance(table, dict):
+            self.refuse(prefix, "must be a table")
+            return None
+        value, problems = settings_problems(table, kind, prefix=prefix)
+        self.problems.extend(problems)
+        return value
 
     def named(self, table: object, kind: type[T], prefix: str) -> dict[str, T]:
         found: dict[str, T] = {}
