@@ -23,6 +23,7 @@ import click
 if TYPE_CHECKING:
     from paymatch.shell.config import AutomationConfig
     from paymatch.shell.jobs import JobRunner
+    from paymatch.shell.schedule import Schedule
     from paymatch.shell.store import Store
 
 __all__ = [
@@ -217,7 +218,7 @@ def jobs_history(name: str | None, config_path: Path, limit: int, output: str) -
         history_table(runs)
 
 
-def _schedule_text(schedule: Any) -> str:
+def _schedule_text(schedule: Schedule) -> str:
     from paymatch.shell.schedule import Frequency
 
     every = schedule.every

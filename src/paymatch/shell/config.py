@@ -244,6 +244,21 @@ class JobKind(enum.StrEnum):
     EXPORT = "export"
     RECONCILE = "reconcile"
 
+    @property
+    def imports(self) -> bool:
+        """Whether a job of this kind imports statements."""
+        return self in (JobKind.IMPORT, JobKind.RECONCILE)
+
+    @property
+    def matches(self) -> bool:
+        """Whether a job of this kind runs the matching engine."""
+        return self in (JobKind.MATCH, JobKind.RECONCILE)
+
+    @property
+    def exports(self) -> bool:
+        """Whether a job of this kind exports bookings."""
+        return self in (JobKind.EXPORT, JobKind.RECONCILE)
+
 
 @attrs.frozen
 class JobSettings:
@@ -264,9 +279,7 @@ class JobSettings:
     mail_on_failure: bool = True
 
     def __attrs_post_init__(self) -> None:
-        imports = self.kind in (JobKind.IMPORT, JobKind.RECONCILE)
-        matches = self.kind in (JobKind.MATCH, JobKind.RECONCILE)
-        exports = self.kind in (JobKind.EXPORT, JobKind.RECONCILE)
+        imports, matches, exports = self.kind.imports, self.kind.matches, self.kind.exports
         if imports != bool(self.sources):
             raise InvalidValueError(
                 "sources", "needs at least one source" if imports else f"not for {self.kind}"

@@ -34,7 +34,7 @@ import sqlalchemy as sa
 from paymatch.errors import MailError, ParseError, PaymatchError
 from paymatch.ledger.folders import AssignmentState
 from paymatch.ledger.log_book import LogEntry, LogLevel
-from paymatch.shell.config import AutomationConfig, JobKind, JobSettings
+from paymatch.shell.config import AutomationConfig, JobSettings
 from paymatch.shell.daily_log import DailyLog, RunLog
 from paymatch.shell.events import ItemPaid, ItemPaidListener, Webhook, tell
 from paymatch.shell.mail import compose, send
@@ -116,13 +116,13 @@ class JobRunner:
     def _steps(
         self, name: str, job: JobSettings, run_id: int, section: RunLog, counts: Counter[str]
     ) -> None:
-        if job.kind in (JobKind.IMPORT, JobKind.RECONCILE):
+        if job.kind.imports:
             for source in job.sources:
                 self._import(source, run_id, section, counts)
-        if job.kind in (JobKind.MATCH, JobKind.RECONCILE):
+        if job.kind.matches:
             assert job.open_items is not None
             self._match(job.open_items, run_id, section, counts)
-        if job.kind in (JobKind.EXPORT, JobKind.RECONCILE):
+        if job.kind.exports:
             assert job.target is not None
             self._export(name, job, run_id, section, counts)
         self._notify(section, counts)

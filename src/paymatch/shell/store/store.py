@@ -229,12 +229,9 @@ class Store:
         """Add the statements' new movements and the import's record, in one transaction."""
         with self.engine.begin() as connection:
             ledger = Ledger(self._movements(connection))
+            known_ids = {movement.movement_id for movement in ledger.movements}
             offered = [movement for statement in statements for movement in statement.movements]
             changed = ledger.add_movements(offered)
-            known_ids = {
-                row.movement_id
-                for row in connection.execute(sa.select(schema.movements.c.movement_id))
-            }
             import_id = _new_id(
                 connection.execute(
                     sa.insert(schema.imports).values(
