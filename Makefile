@@ -43,6 +43,7 @@ bench: $(STAMP)
 	$(BIN)/python benchmarks/match_providers.py
 	$(BIN)/python benchmarks/export.py 200000
 	$(BIN)/python benchmarks/reconcile.py 20000
+	$(BIN)/python benchmarks/shell_store.py 20000
 
 clean:
 	rm -rf $(VENV) demo-out .pytest_cache .mypy_cache .ruff_cache .hypothesis .import_linter_cache

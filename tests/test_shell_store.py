@@ -235,3 +235,10 @@ def test_any_overlapping_imports_store_each_movement_exactly_once(
         stored = [m.movement_id for m in store.load().ledger.movements]
         assert sorted(stored) == sorted(offered)
         store.close()
+
+
+def test_movements_come_in_by_import_only(store: Store) -> None:
+    loaded = store.load()
+    loaded.ledger.add_movements([payment(9)])
+    with pytest.raises(StoreError, match="movements come in by import_statements"):
+        store.save(loaded, at=AT)
