@@ -32,7 +32,7 @@ from paymatch.model import (
     Status,
     to_money,
 )
-from paymatch.shell.store import Store
+from paymatch.shell.store import ItemCounts, Store
 from paymatch.shell.store.schema import metadata
 from tests.servers import POSTGRES_PASSWORD
 from tests.strategies import statements
@@ -171,13 +171,14 @@ def test_open_items_follow_the_erp_unless_payments_were_booked_on_them(store: St
         OpenItem(number="RE-1", amount=to_money("100.00", "EUR")),
         OpenItem(number="RE-2", amount=to_money("50.00", "EUR")),
     ]
-    assert store.save_open_items(items, at=AT) == (2, 0)
+    assert store.save_open_items(items, at=AT) == ItemCounts(2, 0, ())
     loaded = store.load()
     loaded.ledger.assign(loaded.ledger.movements[0].movement_id, ItemTarget(number="RE-1"), at=AT)
     store.save(loaded, at=AT)
     changed = [attrs.evolve(item, amount=to_money("120.00", "EUR")) for item in items[:1]]
     changed.append(attrs.evolve(items[1], amount=to_money("60.00", "EUR")))
-    assert store.save_open_items(changed, at=AT) == (0, 1)  # RE-1 keeps what was paid on it
+    # RE-1 keeps what was paid on it
+    assert store.save_open_items(changed, at=AT) == ItemCounts(0, 1, ("RE-1",))
     ledger = store.load().ledger
     assert ledger.item("RE-1").amount == to_money("100.00", "EUR")
     assert ledger.item("RE-2").amount == to_money("60.00", "EUR")

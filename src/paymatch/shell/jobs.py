@@ -187,10 +187,16 @@ class JobRunner:
         path = self.config.path(open_items)
         items = read_open_items(path.read_bytes(), source=str(path), format=self.config.open_items)
         now = self.clock()
-        added, updated = self.store.save_open_items(items, at=now)
+        taken = self.store.save_open_items(items, at=now)
         section.info(
-            f"open items from {path.name}: {len(items)} listed, {added} new, {updated} changed"
+            f"open items from {path.name}: {len(items)} listed, {taken.added} new, "
+            f"{taken.updated} changed"
         )
+        if taken.kept:
+            section.warning(
+                f"open items changed in the ERP after payments were booked on them, kept as "
+                f"they were: {', '.join(taken.kept)}"
+            )
         loaded = self.store.load()
         ledger = loaded.ledger
         listed = self.store.listed_items()

@@ -2,6 +2,7 @@
 
 from paymatch.shell.store.store import (
     ImportCounts,
+    ItemCounts,
     JobRun,
     LoadedLedger,
     PreparedBatch,
@@ -9,4 +10,12 @@ from paymatch.shell.store.store import (
     Store,
 )
 
-__all__ = ["ImportCounts", "JobRun", "LoadedLedger", "PreparedBatch", "SaveCounts", "Store"]
+__all__ = [
+    "ImportCounts",
+    "ItemCounts",
+    "JobRun",
+    "LoadedLedger",
+    "PreparedBatch",
+    "SaveCounts",
+    "Store",
+]

@@ -51,6 +51,7 @@ from paymatch.wire import (
 
 __all__ = [
     "ImportCounts",
+    "ItemCounts",
     "JobRun",
     "LoadedLedger",
     "PreparedBatch",
@@ -76,6 +77,15 @@ class ImportCounts:
     new: int
     updated: int
     known: int
+
+
+@attrs.frozen
+class ItemCounts:
+    """What :meth:`Store.save_open_items` did: added, updated, and the changes not taken."""
+
+    added: int
+    updated: int
+    kept: tuple[str, ...]
 
 
 @attrs.frozen
@@ -303,16 +313,17 @@ class Store:
 
     # -- open items -----------------------------------------------------------------------
 
-    def save_open_items(self, items: Iterable[OpenItem], *, at: dt.datetime) -> tuple[int, int]:
+    def save_open_items(self, items: Iterable[OpenItem], *, at: dt.datetime) -> ItemCounts:
         """Take the ERP's current open items: new ones added, changed ones updated.
 
         An item the ERP no longer lists stays (its allocations need it) but is no
         longer offered to the matcher. An item with allocations keeps its stored
-        content when the ERP changes it: its payments were booked against that.
-        Returns (added, updated).
+        content when the ERP changes it: its payments were booked against that
+        (``kept`` names those, for the log).
         """
         items = tuple(items)
         added = updated = 0
+        kept: list[str] = []
         with self.engine.begin() as connection:
             stored = {
                 row.number: row.document
@@ -349,11 +360,13 @@ class Store:
                     values["document"] = document
                     updated += 1
                 else:
+                    if changed:
+                        kept.append(item.number)
                     values = {"listed": True}
                 connection.execute(
                     sa.update(table).where(table.c.number == item.number).values(**values)
                 )
-        return added, updated
+        return ItemCounts(added, updated, tuple(kept))
 
     def listed_items(self) -> frozenset[str]:
         """The numbers of the items in the ERP's latest open-items file."""
