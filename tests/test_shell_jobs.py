@@ -320,3 +320,45 @@ def test_a_batch_that_could_not_be_delivered_goes_out_next_time_unchanged(tmp_pa
     assert journal.name == "paymatch_journal_batch1.csv"  # the same batch, no second one
     rows = list(csv.DictReader(io.StringIO(journal.read_text(encoding="utf-8-sig"))))
     assert len(rows) == len({row["booking_id"] for row in rows}) > 0
+
+
+def test_an_unreachable_source_does_not_stop_the_others_nor_the_export(tmp_path: Path) -> None:
+    from tests.servers import free_port
+
+    extra = f"""
+[targets.down]
+kind = "ftp"
+host = "{LOOPBACK}"
+port = {free_port()}
+timeout = 5
+
+[sources.down]
+target = "down"
+
+[jobs.both]
+kind = "reconcile"
+sources = ["down", "bank"]
+open_items = "erp/open_items.json"
+target = "accounting"
+format = "csv"
+"""
+    config = write_shop(tmp_path, export_format="csv", extra=extra)
+    result = CliRunner().invoke(main, ["jobs", "run", "both", "--config", str(config)])
+    assert result.exit_code == 1  # the run failed: one source could not be read
+    log = "".join(path.read_text(encoding="utf-8") for path in (tmp_path / "logs").iterdir())
+    assert "target 'down'" in log
+    assert "cannot connect" in log
+    assert len(list((tmp_path / "bank" / "done").iterdir())) == 2  # the other source imported
+    assert len(list((tmp_path / "accounting").iterdir())) == 1  # and was matched and exported
+
+
+def test_a_failed_match_stops_the_export(tmp_path: Path) -> None:
+    config = write_shop(tmp_path, export_format="csv")
+    (tmp_path / "erp" / "open_items.json").unlink()
+    result = _run_daily(config)
+    assert result.exit_code == 1
+    log = "".join(path.read_text(encoding="utf-8") for path in (tmp_path / "logs").iterdir())
+    assert "open_items.json" in log
+    assert "ERROR" in log
+    assert len(list((tmp_path / "bank" / "done").iterdir())) == 2  # imported all the same
+    assert not (tmp_path / "accounting").exists()  # nothing booked as unassigned

@@ -27,6 +27,7 @@ import os
 import socket
 from collections import Counter
 from collections.abc import Callable, Sequence
+from functools import partial
 
 import attrs
 import sqlalchemy as sa
@@ -96,14 +97,7 @@ class JobRunner:
         )
         counts: Counter[str] = Counter()
         with self.log.run(f"job {name} ({job.kind}), run {run_id}") as section:
-            try:
-                self._steps(name, job, run_id, section, counts)
-            except PaymatchError as error:
-                section.error(str(error))
-            except (ValueError, OSError) as error:
-                section.error(f"{type(error).__name__}: {error}")
-            except sa.exc.SQLAlchemyError as error:
-                section.error(f"store: {getattr(error, 'orig', None) or error}")
+            self._steps(name, job, run_id, section, counts)
             section.info("counts: " + _shown(counts))
         status = "failed" if section.failed else "succeeded"
         error_text = "; ".join(section.errors) or None
@@ -116,16 +110,24 @@ class JobRunner:
     def _steps(
         self, name: str, job: JobSettings, run_id: int, section: RunLog, counts: Counter[str]
     ) -> None:
+        """The job's steps in order; a failed one is logged and fails the run.
+
+        A source that cannot be read does not stop the other sources, nor the
+        match and export of what the store holds. A failed match stops the
+        export: it would book as unassigned what the match was about to assign.
+        """
         if job.kind.imports:
             for source in job.sources:
-                self._import(source, run_id, section, counts)
+                _attempt(section, partial(self._import, source, run_id, section, counts))
+        matched = True
         if job.kind.matches:
             assert job.open_items is not None
-            self._match(job.open_items, run_id, section, counts)
-        if job.kind.exports:
-            assert job.target is not None
-            self._export(name, job, run_id, section, counts)
-        self._notify(section, counts)
+            matched = _attempt(
+                section, partial(self._match, job.open_items, run_id, section, counts)
+            )
+        if job.kind.exports and matched:
+            _attempt(section, partial(self._export, name, job, run_id, section, counts))
+        _attempt(section, partial(self._notify, section, counts))
 
     # -- import ---------------------------------------------------------------------------
 
@@ -319,6 +321,21 @@ class JobRunner:
             self.log.write_line(
                 f"{level:<7} the mail about job {name} was not sent: {redact(str(error))}"
             )
+
+
+def _attempt(section: RunLog, step: Callable[[], None]) -> bool:
+    """Run one step; a failure is logged as an ERROR (the run fails). Whether it succeeded."""
+    try:
+        step()
+    except PaymatchError as error:
+        section.error(str(error))
+    except (ValueError, OSError) as error:
+        section.error(f"{type(error).__name__}: {error}")
+    except sa.exc.SQLAlchemyError as error:
+        section.error(f"store: {getattr(error, 'orig', None) or error}")
+    else:
+        return True
+    return False
 
 
 @attrs.frozen
