@@ -290,12 +290,14 @@ class WebhookReceiver:
     def __init__(self, status: int = 200) -> None:
         self.status = status
         self.received: list[dict[str, Any]] = []
+        self.authorizations: list[str | None] = []
         receiver = self
 
         class Handler(http.server.BaseHTTPRequestHandler):
             def do_POST(self) -> None:
                 length = int(self.headers.get("Content-Length", "0"))
                 receiver.received.append(json.loads(self.rfile.read(length)))
+                receiver.authorizations.append(self.headers.get("Authorization"))
                 self.send_response(receiver.status)
                 self.end_headers()
 

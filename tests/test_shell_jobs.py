@@ -201,9 +201,15 @@ class Recorder:
         self.events.append(event)
 
 
-def test_paid_items_are_told_to_listeners_and_webhooks_once(tmp_path: Path) -> None:
+def test_paid_items_are_told_to_listeners_and_webhooks_once(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("PAYMATCH_TEST_WEBHOOK_TOKEN", "hook-token-5150")
     with WebhookReceiver(status=500) as failing, WebhookReceiver() as webhook:
-        extra = f'[events]\nwebhooks = ["{webhook.url}", "{failing.url}"]\n'
+        extra = (
+            f'[events]\nwebhooks = ["{webhook.url}", "{failing.url}"]\n'
+            'token = { env = "PAYMATCH_TEST_WEBHOOK_TOKEN" }\n'
+        )
         config = load_config(write_shop(tmp_path, export_format="csv", extra=extra))
         store = open_store(config)
         store.migrate()
@@ -217,6 +223,7 @@ def test_paid_items_are_told_to_listeners_and_webhooks_once(tmp_path: Path) -> N
         assert paid  # the example pays several items in full
         assert sorted(event["number"] for event in webhook.received) == paid
         assert {event["event"] for event in webhook.received} == {"item_paid"}
+        assert set(webhook.authorizations) == {"Bearer hook-token-5150"}
         assert "not told to webhook" in first.log_text  # the failing one, as a warning
         assert first.counts.get("items_notified", 0) == 0  # not all listeners took them
 

@@ -161,9 +161,13 @@ class MailSettings:
 
 @attrs.frozen
 class EventSettings:
-    """Webhook URLs told (by JSON POST) when an open item becomes fully paid."""
+    """Webhook URLs told (by JSON POST) when an open item becomes fully paid.
+
+    ``token``, a secret, is sent as ``Authorization: Bearer <token>``.
+    """
 
     webhooks: tuple[str, ...] = ()
+    token: SecretRef | None = None
     timeout: int = 10
 
     def __attrs_post_init__(self) -> None:
@@ -356,6 +360,8 @@ class AutomationConfig:
             found.append(("mail password", self.mail.password))
         if self.store.password is not None:
             found.append(("store password", self.store.password))
+        if self.events.token is not None:
+            found.append(("webhook token", self.events.token))
         return found
 
     def job(self, name: str) -> JobSettings:

@@ -74,17 +74,21 @@ def load_listeners() -> list[ItemPaidListener]:
 
 @attrs.frozen
 class Webhook:
-    """A URL that receives each event as a JSON POST."""
+    """A URL that receives each event as a JSON POST, with a bearer ``token`` if given."""
 
     url: str
     timeout: float = 10
+    token: str | None = attrs.field(default=None, repr=False)
 
     def item_paid(self, event: ItemPaid) -> None:
         """POST the event; OSError (or HTTPError) when the server is down or says no."""
+        headers = {"Content-Type": "application/json", "User-Agent": "paymatch"}
+        if self.token is not None:
+            headers["Authorization"] = f"Bearer {self.token}"
         request = urllib.request.Request(
             self.url,
             data=json.dumps(event.to_json(), ensure_ascii=False).encode("utf-8"),
-            headers={"Content-Type": "application/json", "User-Agent": "paymatch"},
+            headers=headers,
             method="POST",
         )
         with urllib.request.urlopen(request, timeout=self.timeout) as answer:

@@ -80,7 +80,9 @@ class JobRunner:
         self.store = store
         self.clock = clock
         self.log = log
-        webhooks = [Webhook(url, config.events.timeout) for url in config.events.webhooks]
+        events = config.events
+        token = None if events.token is None else events.token.reveal("webhook token")
+        webhooks = [Webhook(url, events.timeout, token) for url in events.webhooks]
         self.listeners: list[ItemPaidListener] = [*listeners, *webhooks]
 
     def run(self, name: str, *, scheduled_for: dt.datetime | None = None) -> RunResult:
