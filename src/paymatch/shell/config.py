@@ -405,8 +405,12 @@ class _Collector:
         return value
 
     def named(self, table: object, kind: type[T], prefix: str) -> dict[str, T]:
+        """Each entry of a table of named tables (``[jobs.NAME]``) as ``kind``."""
+        if not isinstance(table, dict):
+            self.refuse(prefix, "must be a table")
+            return {}
         found: dict[str, T] = {}
-        for name, entry in _table(table, prefix).items():
+        for name, entry in table.items():
             value = self.one(entry, kind, f"{prefix}.{name}")
             if value is not None:
                 found[name] = value
@@ -423,12 +427,6 @@ class _Collector:
         self.problems.append(InvalidValueError(where, reason))
 
 
-def _table(value: object, where: str) -> dict[str, Any]:
-    if not isinstance(value, dict):
-        raise InvalidValueError(where, "must be a table")
-    return value
-
-
 def check_config(
     text: str, *, base: Path
 ) -> tuple[AutomationConfig | None, list[InvalidValueError]]:
@@ -443,24 +441,12 @@ def check_config(
         "store": collect.one(document.get("store", {}), StoreSettings, "store"),
         "logs": collect.one(document.get("logs", {}), LogSettings, "logs"),
         "events": collect.one(document.get("events", {}), EventSettings, "events"),
-        "accounts": collect.call(
-            lambda: collect.named(document.get("accounts", {}), AccountSettings, "accounts")
-        ),
-        "targets": collect.call(
-            lambda: collect.named(document.get("targets", {}), TargetSettings, "targets")
-        ),
-        "sources": collect.call(
-            lambda: collect.named(document.get("sources", {}), SourceSettings, "sources")
-        ),
-        "jobs": collect.call(lambda: collect.named(document.get("jobs", {}), JobSettings, "jobs")),
-        "matching": collect.call(
-            lambda: MatchConfig.from_mapping(
-                _table(document.get("matching", {}), "matching"), prefix="matching"
-            )
-        ),
-        "export": collect.call(
-            lambda: ExportSettings.from_mapping(_table(document.get("export", {}), "export"))
-        ),
+        "accounts": collect.named(document.get("accounts", {}), AccountSettings, "accounts"),
+        "targets": collect.named(document.get("targets", {}), TargetSettings, "targets"),
+        "sources": collect.named(document.get("sources", {}), SourceSettings, "sources"),
+        "jobs": collect.named(document.get("jobs", {}), JobSettings, "jobs"),
+        "matching": collect.one(document.get("matching", {}), MatchConfig, "matching"),
+        "export": collect.one(document.get("export", {}), ExportSettings, "export"),
     }
     if "mail" in document:
         parts["mail"] = collect.one(document["mail"], MailSettings, "mail")
