@@ -10,7 +10,10 @@ the inputs), so near-linear growth shows as a steady time per movement.
 Target (matching issue): 1,000,000 x 1,000,000 in at most 60 s and 4 GB RSS on a
 2-core machine. Exits non-zero when the largest size misses it.
 
-    python benchmarks/match_scale.py [SIZE ...]
+    python benchmarks/match_scale.py [--collector-on] [SIZE ...]
+
+The collector is paused during the match, as ``paymatch match``, ``paymatch
+reconcile`` and the worker run it; ``--collector-on`` measures a plain library call.
 """
 
 from __future__ import annotations
@@ -83,13 +86,22 @@ def _inputs(size: int) -> tuple[list[object], list[object]]:
     return movements, items
 
 
-def _run(size: int) -> dict[str, float]:
-    """In this process: build the inputs, match, and report figures as JSON."""
+def _run(size: int, collector: str) -> dict[str, float]:
+    """In this process: build the inputs, match, and report figures as JSON.
+
+    ``collector`` ``paused`` matches as the commands and the worker do (the cyclic
+    garbage collector paused), ``on`` as a library call that leaves it alone.
+    """
+    from paymatch._collector import collector_paused
     from paymatch.matching import match
 
     movements, items = _inputs(size)
     start = time.perf_counter()
-    report = match(movements, items, as_of=dt.date(2026, 3, 31))  # type: ignore[arg-type]
+    if collector == "paused":
+        with collector_paused():
+            report = match(movements, items, as_of=dt.date(2026, 3, 31))  # type: ignore[arg-type]
+    else:
+        report = match(movements, items, as_of=dt.date(2026, 3, 31))  # type: ignore[arg-type]
     elapsed = time.perf_counter() - start
     statuses = report.summary()["statuses"]
     return {
@@ -100,15 +112,20 @@ def _run(size: int) -> dict[str, float]:
 
 
 def main() -> int:
-    if len(sys.argv) == 3 and sys.argv[1] == "--child":
-        print(json.dumps(_run(int(sys.argv[2]))))
+    if len(sys.argv) == 4 and sys.argv[1] == "--child":
+        print(json.dumps(_run(int(sys.argv[2]), sys.argv[3])))
         return 0
-    sizes = [int(a) for a in sys.argv[1:]] or list(SIZES)
+    arguments = sys.argv[1:]
+    collector = "paused"
+    if arguments[:1] == ["--collector-on"]:
+        collector, arguments = "on", arguments[1:]
+    sizes = [int(a) for a in arguments] or list(SIZES)
+    print(f"garbage collector {collector} during the match ('--collector-on' to leave it on)")
     print(f"{'movements x items':>20} {'match':>9} {'per movement':>13} {'peak RSS':>10} assigned")
     figures = {}
     for size in sizes:
         child = subprocess.run(
-            [sys.executable, __file__, "--child", str(size)],
+            [sys.executable, __file__, "--child", str(size), collector],
             check=True,
             capture_output=True,
             text=True,

@@ -51,6 +51,7 @@ def match_command(
     Prints one result per movement. Exits with 1 and the position of the
     problem on stderr when a file or the configuration cannot be read.
     """
+    from paymatch._collector import collector_paused
     from paymatch.errors import PaymatchError
     from paymatch.matching import match
 
@@ -59,7 +60,8 @@ def match_command(
         movements = read_movements(statements, format_name)
         items = read_items(open_items, settings.open_items)
         day = as_of.date() if as_of is not None else dt.date.today()
-        report = match(movements, items, as_of=day, config=settings.matching)
+        with collector_paused():
+            report = match(movements, items, as_of=day, config=settings.matching)
     except (PaymatchError, ValueError) as error:
         click.echo(f"paymatch match: {error}", err=True)
         sys.exit(1)

@@ -93,6 +93,7 @@ def reconcile_command(
     1 and the position of the problem on stderr when an input cannot be read
     or the export cannot carry a booking; nothing is written then.
     """
+    from paymatch._collector import collector_paused
     from paymatch.accounting.batch import export
     from paymatch.cli.tables import reconcile_summary, stage_progress
     from paymatch.errors import PaymatchError
@@ -112,7 +113,8 @@ def reconcile_command(
             items = read_items(open_items, settings.open_items)
             advance(f"matching {len(movements)} movements against {len(items)} open items")
             day = as_of.date() if as_of is not None else now.date()
-            report = match(movements, items, as_of=day, config=settings.matching)
+            with collector_paused():
+                report = match(movements, items, as_of=day, config=settings.matching)
             advance("posting and exporting")
             ledger = Ledger(movements, items)
             report.apply(ledger, at=now)

@@ -32,6 +32,7 @@ from functools import partial
 import attrs
 import sqlalchemy as sa
 
+from paymatch._collector import collector_paused
 from paymatch.errors import MailError, ParseError, PaymatchError
 from paymatch.ledger.folders import AssignmentState
 from paymatch.ledger.log_book import LogEntry, LogLevel
@@ -210,13 +211,14 @@ class JobRunner:
             for m in ledger.movements
             if ledger.state(m.movement_id) is not AssignmentState.FULLY_ASSIGNED
         ]
-        report = match(
-            movements,
-            candidates,
-            as_of=now.astimezone().date(),
-            config=self.config.matching,
-            ledger=ledger,
-        )
+        with collector_paused():
+            report = match(
+                movements,
+                candidates,
+                as_of=now.astimezone().date(),
+                config=self.config.matching,
+                ledger=ledger,
+            )
         booked = report.apply(ledger, at=now)
         saved = self.store.save(loaded, at=now, job_run=run_id)
         for result in report.results:
