@@ -369,3 +369,28 @@ def test_a_failed_match_stops_the_export(tmp_path: Path) -> None:
     assert "ERROR" in log
     assert len(list((tmp_path / "bank" / "done").iterdir())) == 2  # imported all the same
     assert not (tmp_path / "accounting").exists()  # nothing booked as unassigned
+
+
+def test_an_unexpected_error_fails_the_run_and_is_reported(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    config = load_config(write_shop(tmp_path, export_format="csv"))
+    now = dt.datetime(2026, 11, 24, 6, 30, tzinfo=dt.UTC)
+
+    def broken(*args: object) -> None:
+        raise RuntimeError("something nobody expected")
+
+    monkeypatch.setattr(JobRunner, "_export", broken)
+    with open_store(config) as store:
+        store.migrate()
+        log = DailyLog(tmp_path / "logs", clock=lambda: now)
+        result = JobRunner(config, store, clock=lambda: now, log=log).run("daily")
+        assert result.status == "failed"
+        assert "unexpected RuntimeError: something nobody expected" in result.log_text
+        (run,) = store.runs("daily")
+        assert run.status == "failed"
+    debug = (tmp_path / "logs" / f"paymatch debug {now.astimezone().date()}.log").read_text(
+        encoding="utf-8"
+    )
+    assert "Traceback (most recent call last)" in debug
+    assert result.counts["files_imported"] == 2  # the steps before it did their work

@@ -25,6 +25,7 @@ import datetime as dt
 import hashlib
 import os
 import socket
+import traceback
 from collections import Counter
 from collections.abc import Callable, Sequence
 from functools import partial
@@ -328,7 +329,11 @@ class JobRunner:
 
 
 def _attempt(section: RunLog, step: Callable[[], None]) -> bool:
-    """Run one step; a failure is logged as an ERROR (the run fails). Whether it succeeded."""
+    """Run one step; a failure is logged as an ERROR (the run fails). Whether it succeeded.
+
+    Anything else a step raises (a bug) is logged too, its traceback in the debug log,
+    so an unattended worker reports it by mail and goes on with the next run.
+    """
     try:
         step()
     except PaymatchError as error:
@@ -337,6 +342,9 @@ def _attempt(section: RunLog, step: Callable[[], None]) -> bool:
         section.error(f"{type(error).__name__}: {error}")
     except sa.exc.SQLAlchemyError as error:
         section.error(f"store: {getattr(error, 'orig', None) or error}")
+    except Exception as error:  # the boundary of an unattended step: report, do not die
+        section.error(f"unexpected {type(error).__name__}: {error} (a bug: please report it)")
+        section.debug("".join(traceback.format_exception(error)).rstrip())
     else:
         return True
     return False
