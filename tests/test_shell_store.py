@@ -243,3 +243,22 @@ def test_movements_come_in_by_import_only(store: Store) -> None:
     loaded.ledger.add_movements([payment(9)])
     with pytest.raises(StoreError, match="movements come in by import_statements"):
         store.save(loaded, at=AT)
+
+
+def test_a_store_of_the_first_schema_is_upgraded_with_its_data(tmp_path: Path) -> None:
+    from alembic import command
+
+    from paymatch.shell.store.store import _alembic_config
+
+    store = Store.connect(f"sqlite:///{tmp_path / 'old.db'}")
+    config = _alembic_config()
+    with store.engine.begin() as connection:
+        config.attributes["connection"] = connection
+        command.upgrade(config, "0001")
+    assert store.revision() == "0001"
+    run = store.start_run("daily", "reconcile", at=AT, scheduled_for=None, host="h", pid=1)
+    assert store.migrate() == Store.head()
+    assert store.revision() == Store.head() != "0001"
+    assert [recorded.run_id for recorded in store.runs()] == [run]
+    assert store.planned_runs() == {}
+    store.close()

@@ -160,3 +160,30 @@ def test_one_worker_per_store_and_a_clean_stop_on_sigterm(tmp_path: Path) -> Non
     assert "SIGTERM: stopping" in err
     assert "paymatch worker: stopped" in out
     assert not holder.exists()
+
+
+def test_a_worker_started_again_knows_what_is_due(setup: Setup) -> None:
+    """As cron runs `paymatch worker --once`: each start is a new worker on the same store."""
+    setup.worker.start()  # 06:00 in Berlin: the 06:30 run is planned, nothing is due
+    assert setup.worker.run_due() == []
+    setup.clock.now = dt.datetime(2026, 11, 24, 5, 40, tzinfo=dt.UTC)  # 06:40: a new worker
+    again = Worker(setup.config, setup.store, setup.worker.runner, clock=setup.clock)
+    again.start()
+    (result,) = again.run_due()
+    assert result.succeeded
+    assert setup.store.planned_runs()["daily"][1] == dt.datetime(2026, 11, 25, 5, 30, tzinfo=dt.UTC)
+    later = Worker(setup.config, setup.store, setup.worker.runner, clock=setup.clock)
+    later.start()
+    assert later.run_due() == []  # not twice
+
+
+def test_a_changed_schedule_is_planned_again(setup: Setup) -> None:
+    setup.worker.start()
+    assert setup.worker.next_due["daily"] == dt.datetime(2026, 11, 24, 5, 30, tzinfo=dt.UTC)
+    daily = setup.config.jobs["daily"]
+    assert daily.schedule is not None
+    moved = attrs.evolve(daily, schedule=attrs.evolve(daily.schedule, at=dt.time(7, 15)))
+    config = attrs.evolve(setup.config, jobs={"daily": moved})
+    changed = Worker(config, setup.store, setup.worker.runner, clock=setup.clock)
+    changed.start()
+    assert changed.next_due["daily"] == dt.datetime(2026, 11, 24, 6, 15, tzinfo=dt.UTC)

@@ -13,7 +13,7 @@ import datetime as dt
 import json
 import signal
 import sys
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, NoReturn
@@ -24,7 +24,7 @@ if TYPE_CHECKING:
     from paymatch.shell.config import AutomationConfig
     from paymatch.shell.jobs import JobRunner
     from paymatch.shell.schedule import Schedule
-    from paymatch.shell.store import Store
+    from paymatch.shell.store import JobRun, Store
 
 __all__ = [
     "config_group",
@@ -152,19 +152,16 @@ def jobs_list(config_path: Path, output: str) -> None:
     try:
         with open_store(config) as store:
             store.check_revision()
-            now = _now()
+            planned = store.planned_runs()
             rows = []
             for name, job in sorted(config.jobs.items()):
                 last = store.runs(name, limit=1)
-                after = now if not last else max(now, last[0].scheduled_for or last[0].started_at)
                 rows.append(
                     {
                         "job": name,
                         "kind": job.kind.value,
                         "schedule": None if job.schedule is None else _schedule_text(job.schedule),
-                        "next_run": None
-                        if job.schedule is None
-                        else job.schedule.next_run(after).isoformat(),
+                        "next_run": _next_run(job.schedule, planned.get(name), last),
                         "last_run": last[0].to_json() if last else None,
                     }
                 )
@@ -216,6 +213,18 @@ def jobs_history(name: str | None, config_path: Path, limit: int, output: str) -
         click.echo(json.dumps({"runs": runs}, indent=2))
     else:
         history_table(runs)
+
+
+def _next_run(
+    schedule: Schedule | None, plan: tuple[str, dt.datetime] | None, last: Sequence[JobRun]
+) -> str | None:
+    """When the worker runs the job next: its stored plan, or as a starting worker plans it."""
+    from paymatch.shell.worker import first_run, planned_run
+
+    if schedule is None:
+        return None
+    due = planned_run(schedule, plan) or first_run(schedule, last, _now())
+    return due.astimezone(schedule.zone).isoformat()
 
 
 def _schedule_text(schedule: Schedule) -> str:

@@ -1,8 +1,10 @@
 """The worker: runs each scheduled job when it is due, until stopped.
 
-When it starts, each job's next run follows its last recorded run, so a run missed
-while the worker was down is made up once (not once per missed slot). Runs still
-marked running from a process that died are marked failed. SIGTERM and SIGINT stop
+Each job's next run is kept in the store, so a worker started again (after a
+restart, or by cron with ``--once``) knows what is due: a run missed while no worker
+ran is made up once (not once per missed slot). A job seen for the first time, or
+whose schedule changed, is planned from its last recorded run, or from now. Runs
+still marked running from a process that died are marked failed. SIGTERM and SIGINT stop
 the worker cleanly: the job that runs finishes, then the worker exits. Old daily logs
 are pruned once a day.
 """
@@ -11,16 +13,30 @@ from __future__ import annotations
 
 import datetime as dt
 import threading
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 
 from paymatch.shell.config import AutomationConfig
 from paymatch.shell.jobs import JobRunner, RunResult
-from paymatch.shell.store import Store
+from paymatch.shell.schedule import Schedule
+from paymatch.shell.store import JobRun, Store
 
-__all__ = ["Worker"]
+__all__ = ["Worker", "first_run", "planned_run"]
 
 #: The longest the worker sleeps before it looks at the clock again.
 MAX_SLEEP = dt.timedelta(seconds=60)
+
+
+def planned_run(schedule: Schedule, plan: tuple[str, dt.datetime] | None) -> dt.datetime | None:
+    """The stored next run of a job, if it was planned with this very schedule."""
+    if plan is not None and plan[0] == repr(schedule):
+        return plan[1]
+    return None
+
+
+def first_run(schedule: Schedule, last: Sequence[JobRun], now: dt.datetime) -> dt.datetime:
+    """The next run of a job without a plan: after its last recorded run, or after now."""
+    after = now if not last else (last[0].scheduled_for or last[0].started_at)
+    return schedule.next_run(after)
 
 
 class Worker:
@@ -47,12 +63,15 @@ class Worker:
         """Mark runs of dead processes failed and plan each scheduled job's next run."""
         now = self.clock()
         self.store.interrupt_stale_runs(at=now)
+        planned = self.store.planned_runs()
         for name, job in sorted(self.config.jobs.items()):
             if job.schedule is None:
                 continue
-            last = self.store.runs(name, limit=1)
-            after = now if not last else (last[0].scheduled_for or last[0].started_at)
-            self.next_due[name] = job.schedule.next_run(after)
+            due = planned_run(job.schedule, planned.get(name))
+            if due is not None:
+                self.next_due[name] = due
+                continue
+            self._plan(name, first_run(job.schedule, self.store.runs(name, limit=1), now))
 
     def run_due(self) -> list[RunResult]:
         """Run every job that is due now, earliest first; plan their next runs."""
@@ -65,8 +84,14 @@ class Worker:
             results.append(self.runner.run(name, scheduled_for=due))
             schedule = self.config.jobs[name].schedule
             assert schedule is not None
-            self.next_due[name] = schedule.next_run(max(self.clock(), due))
+            self._plan(name, schedule.next_run(max(self.clock(), due)))
         return results
+
+    def _plan(self, name: str, due: dt.datetime) -> None:
+        """Keep ``due`` as the job's next run, here and in the store."""
+        schedule = self.config.jobs[name].schedule
+        self.next_due[name] = due
+        self.store.plan_run(name, schedule=repr(schedule), next_due=due)
 
     def run_forever(self) -> None:
         """Run due jobs until :attr:`stop` is set; sleep in between."""

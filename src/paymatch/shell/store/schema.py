@@ -23,6 +23,7 @@ __all__ = [
     "exported_bookings",
     "imports",
     "job_runs",
+    "job_schedules",
     "log_book",
     "metadata",
     "movements",
@@ -168,6 +169,16 @@ job_runs = sa.Table(
     sa.Column("error", sa.Text),
     sa.Column("host", sa.String(200), nullable=False),
     sa.Column("pid", sa.Integer, nullable=False),
+)
+
+#: Each scheduled job's next run, kept so that a worker started by cron (``--once``) or
+#: after a restart knows what is due; ``schedule`` is the schedule it was planned with.
+job_schedules = sa.Table(
+    "job_schedules",
+    metadata,
+    sa.Column("job", sa.String(100), primary_key=True),
+    sa.Column("schedule", sa.Text, nullable=False),
+    sa.Column("next_due", UtcDateTime(), nullable=False),
 )
 
 #: Export batches: ``prepared`` when its bookings are taken, ``delivered`` once at the target.

@@ -612,6 +612,21 @@ class Store:
                 .values(status=status, finished_at=at, counts=_dumps(dict(counts)), error=error)
             )
 
+    def planned_runs(self) -> dict[str, tuple[str, dt.datetime]]:
+        """Each scheduled job's planned next run: (the schedule it was planned with, when)."""
+        with self.engine.connect() as connection:
+            rows = connection.execute(sa.select(schema.job_schedules)).all()
+        return {row.job: (row.schedule, row.next_due) for row in rows}
+
+    def plan_run(self, job: str, *, schedule: str, next_due: dt.datetime) -> None:
+        """Record job ``job``'s next run under ``schedule`` (replacing the plan it had)."""
+        table = schema.job_schedules
+        with self.engine.begin() as connection:
+            connection.execute(sa.delete(table).where(table.c.job == job))
+            connection.execute(
+                sa.insert(table).values(job=job, schedule=schedule, next_due=next_due)
+            )
+
     def interrupt_stale_runs(self, *, at: dt.datetime) -> int:
         """Mark runs still ``running`` as failed: their process died (we hold the lock)."""
         with self.engine.begin() as connection:
