@@ -209,3 +209,17 @@ def test_several_problems_of_one_table_are_all_reported(tmp_path: Path) -> None:
         "targets.bank.port: expected an integer, got 'twenty-two'",
         "targets.bank.timeout: expected an integer, got 'long'",
     ]
+
+
+def test_the_job_file_of_docs_automation_is_valid(tmp_path: Path) -> None:
+    guide = (Path(__file__).resolve().parent.parent / "docs" / "automation.md").read_text(
+        encoding="utf-8"
+    )
+    section = guide.split("## A daily reconcile from SFTP to SFTP", 1)[1]
+    text = section.split("```toml\n", 1)[1].split("```", 1)[0]
+    config, problems = check_config(text, base=tmp_path)
+    assert problems == []
+    assert config is not None
+    assert config.jobs["daily"].kind is JobKind.RECONCILE
+    assert config.targets["bank"].key_file == "keys/bank_ed25519"
+    assert config.mail is not None
