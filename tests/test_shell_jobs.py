@@ -124,6 +124,12 @@ def test_daily_reconcile_from_sftp_to_sftp(shop: Shop) -> None:
     assert runs[1]["counts"]["movements_new"] == 14
     assert runs[1]["counts"]["bookings_exported"] > 0
     assert runs[0]["counts"].get("bookings_exported", 0) == 0
+    wide = {"COLUMNS": "200"}  # one line per run, whatever the terminal
+    history_args = ["jobs", "history", "--config", str(shop.config)]
+    table = CliRunner().invoke(main, history_args, env=wide).output
+    assert "succeeded" in table
+    assert "movements_new 14" in table
+    assert "movements_known 0" not in table  # counts that are zero are left out
     listed = json.loads(shop.run("jobs", "list", "--output", "json").output)["jobs"]
     daily = next(job for job in listed if job["job"] == "daily")
     assert daily["schedule"] == "daily at 06:30 (Europe/Berlin)"

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Mapping, Sequence
 from typing import Any
 
@@ -22,7 +23,22 @@ def _status(run: Mapping[str, Any] | None) -> str:
 
 
 def _counts(run: Mapping[str, Any]) -> str:
-    return ", ".join(f"{key} {value}" for key, value in sorted(run["counts"].items()))
+    """The run's counts that are not zero."""
+    return ", ".join(f"{key} {value}" for key, value in sorted(run["counts"].items()) if value)
+
+
+def _moment(text: str | None) -> str:
+    """An ISO time as people read it: ``2026-11-24 06:30:02 +0100``, in its own zone."""
+    if not text:
+        return ""
+    return dt.datetime.fromisoformat(text).strftime("%Y-%m-%d %H:%M:%S %z")
+
+
+def _local(text: str | None) -> str:
+    """An ISO time in this machine's zone, as people read it."""
+    if not text:
+        return ""
+    return dt.datetime.fromisoformat(text).astimezone().strftime("%Y-%m-%d %H:%M:%S")
 
 
 def _duration(run: Mapping[str, Any]) -> str:
@@ -41,9 +57,9 @@ def jobs_table(rows: Sequence[Mapping[str, Any]], console: Console | None = None
             row["job"],
             row["kind"],
             row["schedule"] or "by hand",
-            row["next_run"] or "",
+            _moment(row["next_run"]),
             _status(last),
-            "" if last is None else last["started_at"],
+            "" if last is None else _local(last["started_at"]),
             "" if last is None else _duration(last),
             "" if last is None else _counts(last),
         )
@@ -60,7 +76,7 @@ def history_table(runs: Sequence[Mapping[str, Any]], console: Console | None = N
             str(run["run"]),
             run["job"],
             _status(run),
-            run["started_at"],
+            _local(run["started_at"]),
             _duration(run),
             _counts(run),
             escape(run["error"] or ""),
