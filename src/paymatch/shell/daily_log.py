@@ -96,7 +96,6 @@ class RunLog:
         self.lines: list[str] = []
         self.errors: list[str] = []
         self.started = log.clock()
-        self.failed = False
 
     def __enter__(self) -> RunLog:
         self._write("=" * 8 + f" start of {self.title} " + "=" * 8, level="INFO")
@@ -127,13 +126,17 @@ class RunLog:
 
     def error(self, message: str) -> None:
         """A failure: the run is failed."""
-        self.failed = True
         self.errors.append(redact(message))
         self._write(message, level="ERROR")
 
     def debug(self, message: str) -> None:
         """Details for the debug log only."""
         self._write(message, level="DEBUG", debug_only=True)
+
+    @property
+    def failed(self) -> bool:
+        """Whether an error was logged: the run failed."""
+        return bool(self.errors)
 
     @property
     def text(self) -> str:
