@@ -187,3 +187,13 @@ def test_a_changed_schedule_is_planned_again(setup: Setup) -> None:
     changed = Worker(config, setup.store, setup.worker.runner, clock=setup.clock)
     changed.start()
     assert changed.next_due["daily"] == dt.datetime(2026, 11, 24, 6, 15, tzinfo=dt.UTC)
+
+
+def test_new_store_and_log_folders_are_the_owners_alone(setup: Setup) -> None:
+    setup.worker.start()
+    setup.clock.now = dt.datetime(2026, 11, 24, 5, 31, tzinfo=dt.UTC)
+    setup.worker.run_due()
+    state = setup.config.path("state")
+    logs = setup.config.path("logs")
+    assert state.stat().st_mode & 0o777 == 0o700
+    assert logs.stat().st_mode & 0o777 == 0o700

@@ -66,7 +66,7 @@ class DailyLog:
         """Append ``line``, time-stamped and redacted, to today's files; return it as written."""
         now = self.clock().astimezone()
         stamped = f"{now:%Y-%m-%d %H:%M:%S} {redact(line)}\n"
-        self.folder.mkdir(parents=True, exist_ok=True)
+        self.folder.mkdir(mode=0o700, parents=True, exist_ok=True)  # names and IBANs inside
         for debug in (True,) if debug_only else (False, True):
             path = self.path(now.date(), debug=debug)
             new = not path.exists()

@@ -30,7 +30,8 @@ def open_store(config: AutomationConfig) -> Store:
     """The configured store, not migrated (see :meth:`Store.migrate`)."""
     url = store_url(config)
     if url.get_backend_name() == "sqlite" and url.database:
-        Path(url.database).parent.mkdir(parents=True, exist_ok=True)
+        # payers' names and IBANs are personal data: a new folder is the owner's alone
+        Path(url.database).parent.mkdir(mode=0o700, parents=True, exist_ok=True)
     return Store.connect(url)
 
 
