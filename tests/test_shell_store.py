@@ -118,8 +118,6 @@ def test_the_same_and_an_overlapping_statement_add_no_duplicates(store: Store) -
     assert (again.new, again.known) == (0, 2)
     assert (overlap.new, overlap.known) == (1, 1)
     assert [m.transaction_id for m in store.load().ledger.movements] == ["TX-1", "TX-2", "TX-3"]
-    assert store.was_imported("a")
-    assert not store.was_imported("c")
 
 
 def test_a_pending_booking_that_completed_is_updated(store: Store) -> None:

@@ -305,12 +305,6 @@ class Store:
                     sequence += 1
         return ImportCounts(len(statements), new, updated, len(offered) - new - updated)
 
-    def was_imported(self, sha256: str) -> bool:
-        """Whether a file with this SHA-256 was imported before (its movements are in)."""
-        with self.engine.connect() as connection:
-            query = sa.select(sa.func.count()).where(schema.imports.c.sha256 == sha256)
-            return bool(connection.execute(query).scalar_one())
-
     # -- open items -----------------------------------------------------------------------
 
     def save_open_items(self, items: Iterable[OpenItem], *, at: dt.datetime) -> ItemCounts:
